@@ -1,0 +1,160 @@
+import { spawnSync } from "node:child_process";
+import * as z from "zod/mini";
+import { HookToolError, HookToolOutputError } from "./errors.ts";
+
+export type ToolRunner = (tool: string, args: readonly string[], stdin?: string) => ToolOutput;
+export interface ToolOutput {
+  readonly exitCode: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Juju's tools are on PATH in every hook context; stdin is only read by `--file -`. */
+export const spawnTool: ToolRunner = (tool, args, stdin) => {
+  const result = spawnSync(tool, args, {
+    input: stdin ?? "",
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) {
+    return { exitCode: null, stdout: "", stderr: `cannot run ${tool}: ${result.error.message}` };
+  }
+  return { exitCode: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+export type WorkloadStatus = "active" | "blocked" | "waiting" | "maintenance";
+
+const stringList = z.array(z.string());
+const stringMap = z.record(z.string(), z.string());
+const anyJson = z.unknown();
+
+// ops splits at this size because one argv element may not exceed 128 KiB.
+const MAX_LOG_CHUNK = 131071;
+
+/**
+ * Typed calls to Juju's hook tools with the argv forms Juju documents. Every read is cached for
+ * the rest of the dispatch, so no tool runs twice with the same arguments.
+ */
+export class HookTools {
+  private readonly cache = new Map<string, unknown>();
+  private readonly calls: string[][] = [];
+
+  constructor(private readonly run: ToolRunner = spawnTool) {}
+
+  /** Every tool call made so far, in order (argv without stdin). */
+  get callLog(): readonly (readonly string[])[] {
+    return this.calls;
+  }
+
+  relationIds(endpoint: string): string[] {
+    return this.readJson("relation-ids", [endpoint, "--format=json"], stringList);
+  }
+
+  relationUnits(relationId: number): string[] {
+    return this.readJson("relation-list", ["--format=json", "-r", String(relationId)], stringList);
+  }
+
+  relationRemoteApp(relationId: number): string {
+    return this.readJson(
+      "relation-list",
+      ["--format=json", "--app", "-r", String(relationId)],
+      z.string(),
+    );
+  }
+
+  relationGetUnit(relationId: number, unit: string): Record<string, string> {
+    const args = ["--format=json", "-r", String(relationId), "-", unit];
+    return this.readJson("relation-get", args, z.nullable(stringMap)) ?? {};
+  }
+
+  relationGetApp(relationId: number, app: string): Record<string, string> {
+    const args = ["--format=json", "-r", String(relationId), "--app", "-", app];
+    return this.readJson("relation-get", args, z.nullable(stringMap)) ?? {};
+  }
+
+  /** Keys with an empty value are deleted, as Juju does. */
+  relationSet(relationId: number, app: boolean, data: Readonly<Record<string, string>>): void {
+    const args = ["-r", String(relationId), ...(app ? ["--app"] : []), "--file", "-"];
+    // JSON is YAML, and Juju reads --file as YAML; JSON keeps every string exact.
+    this.write("relation-set", args, JSON.stringify(data));
+  }
+
+  isLeader(): boolean {
+    return this.readJson("is-leader", ["--format=json"], z.boolean());
+  }
+
+  configGet(): Record<string, unknown> {
+    return (
+      this.readJson("config-get", ["--format=json"], z.nullable(z.record(z.string(), anyJson))) ??
+      {}
+    );
+  }
+
+  actionGet(): Record<string, unknown> {
+    return (
+      this.readJson("action-get", ["--format=json"], z.nullable(z.record(z.string(), anyJson))) ??
+      {}
+    );
+  }
+
+  /** Keys are dotted paths already checked against Juju's key rule. */
+  actionSet(results: Readonly<Record<string, string>>): void {
+    const args = Object.entries(results).map(([key, value]) => `${key}=${value}`);
+    if (args.length > 0) this.write("action-set", args);
+  }
+
+  actionFail(message: string): void {
+    this.write("action-fail", ["--", message]);
+  }
+
+  actionLog(message: string): void {
+    this.write("action-log", ["--", message]);
+  }
+
+  statusSet(status: WorkloadStatus, message: string, application = false): void {
+    this.write("status-set", [
+      `--application=${application ? "True" : "False"}`,
+      status,
+      "--",
+      message,
+    ]);
+  }
+
+  applicationVersionSet(version: string): void {
+    this.write("application-version-set", ["--", version]);
+  }
+
+  jujuLog(level: LogLevel, message: string): void {
+    for (let at = 0; at < message.length || at === 0; at += MAX_LOG_CHUNK) {
+      this.write("juju-log", ["--log-level", level, "--", message.slice(at, at + MAX_LOG_CHUNK)]);
+    }
+  }
+
+  private readJson<T>(tool: string, args: string[], schema: z.ZodMiniType<T>): T {
+    const key = [tool, ...args].join("\0");
+    if (this.cache.has(key)) return this.cache.get(key) as T;
+    const stdout = this.invoke(tool, args);
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(stdout);
+    } catch {
+      throw new HookToolOutputError(tool, "not JSON");
+    }
+    const parsed = z.safeParse(schema, decoded);
+    if (!parsed.success) throw new HookToolOutputError(tool, parsed.error.issues[0]?.message ?? "");
+    this.cache.set(key, parsed.data);
+    return parsed.data;
+  }
+
+  private write(tool: string, args: string[], stdin?: string): void {
+    this.invoke(tool, args, stdin);
+  }
+
+  private invoke(tool: string, args: string[], stdin?: string): string {
+    this.calls.push([tool, ...args]);
+    const output = this.run(tool, args, stdin);
+    if (output.exitCode !== 0) throw new HookToolError(tool, output.exitCode, output.stderr);
+    return output.stdout;
+  }
+}

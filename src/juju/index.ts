@@ -1,0 +1,22 @@
+export { Action, ActionFailure, checkResultKey, type ResultValue } from "./action.ts";
+export { Databag } from "./databag.ts";
+export * from "./errors.ts";
+export * from "./event.ts";
+export {
+  HookTools,
+  spawnTool,
+  type ToolRunner,
+  type ToolOutput,
+  type WorkloadStatus,
+} from "./hook-tools.ts";
+export { Logger } from "./logger.ts";
+export { ConfigError, Model, type Status } from "./model.ts";
+export { Relation } from "./relation.ts";
+export {
+  EventRouter,
+  type ActionContext,
+  type ActionHandler,
+  type HookContext,
+  type HookHandler,
+  type HookName,
+} from "./router.ts";

@@ -1,0 +1,46 @@
+import type { HookTools, LogLevel } from "./hook-tools.ts";
+
+interface Line {
+  readonly level: LogLevel;
+  readonly message: string;
+}
+
+/**
+ * Lines go to juju-log when the dispatch ends, consecutive lines of one level in one call, so a
+ * chatty hook does not pay one agent round trip per line.
+ */
+export class Logger {
+  private readonly lines: Line[] = [];
+
+  constructor(private readonly tools: HookTools) {}
+
+  debug(message: string): void {
+    this.lines.push({ level: "DEBUG", message });
+  }
+
+  info(message: string): void {
+    this.lines.push({ level: "INFO", message });
+  }
+
+  warning(message: string): void {
+    this.lines.push({ level: "WARNING", message });
+  }
+
+  error(message: string): void {
+    this.lines.push({ level: "ERROR", message });
+  }
+
+  get pending(): readonly Line[] {
+    return this.lines;
+  }
+
+  flush(): void {
+    while (this.lines.length > 0) {
+      const level = this.lines[0]?.level ?? "INFO";
+      let count = 0;
+      while (this.lines[count]?.level === level) count++;
+      const batch = this.lines.splice(0, count);
+      this.tools.jujuLog(level, batch.map((line) => line.message).join("\n"));
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import * as z from "zod/mini";
+import type { HookTools, WorkloadStatus } from "./hook-tools.ts";
+import { Relation } from "./relation.ts";
+
+export interface ModelOptions {
+  readonly unitName: string;
+  /** Peer endpoints, where every unit may read the application databag. */
+  readonly peerEndpoints?: readonly string[];
+  /** The relation of a relation hook, whose remote app Juju already told us. */
+  readonly hookRelation?: { readonly id: number; readonly remoteApp: string };
+}
+
+export interface Status {
+  readonly status: WorkloadStatus;
+  readonly message: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join("; ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** This unit's view of the model: itself, its application, leadership, relations, config. */
+export class Model {
+  readonly unitName: string;
+  readonly appName: string;
+  private readonly relationsById = new Map<number, Relation>();
+  private unitStatus: Status | undefined;
+  private leader: boolean | undefined;
+
+  constructor(
+    readonly tools: HookTools,
+    private readonly options: ModelOptions,
+  ) {
+    this.unitName = options.unitName;
+    this.appName = options.unitName.split("/")[0] ?? "";
+  }
+
+  isLeader(): boolean {
+    // Juju guarantees the answer for the lease; within one dispatch it does not change for us.
+    this.leader ??= this.tools.isLeader();
+    return this.leader;
+  }
+
+  /** The live relations of an endpoint, in Juju's order. */
+  relations(endpoint: string): Relation[] {
+    return this.tools.relationIds(endpoint).map((label) => {
+      const id = Number(label.slice(label.lastIndexOf(":") + 1));
+      return this.relationFor(endpoint, id);
+    });
+  }
+
+  /** A live relation of the endpoint by id, or undefined if there is none. */
+  relation(endpoint: string, id: number): Relation | undefined {
+    return this.relations(endpoint).find((relation) => relation.id === id);
+  }
+
+  /** Reads config-get once and checks it against the charm's schema. */
+  config<T>(schema: z.ZodMiniType<T>): T {
+    const parsed = z.safeParse(schema, this.tools.configGet());
+    if (parsed.success) return parsed.data;
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`),
+    );
+  }
+
+  /** The status shown once the handler succeeds; the last call wins. */
+  setUnitStatus(status: WorkloadStatus, message: string): void {
+    this.unitStatus = { status, message };
+  }
+
+  get pendingUnitStatus(): Status | undefined {
+    return this.unitStatus;
+  }
+
+  /** Sends every databag write in one relation-set per bag, then the unit status. */
+  commit(): void {
+    for (const relation of this.relationsById.values()) {
+      for (const bag of relation.changedDatabags()) {
+        this.tools.relationSet(relation.id, bag.owner.kind === "app", bag.pendingChanges());
+      }
+    }
+    if (this.unitStatus) this.tools.statusSet(this.unitStatus.status, this.unitStatus.message);
+  }
+
+  private relationFor(endpoint: string, id: number): Relation {
+    let relation = this.relationsById.get(id);
+    if (!relation) {
+      const hookRelation = this.options.hookRelation;
+      relation = new Relation(endpoint, id, {
+        tools: this.tools,
+        localUnit: this.unitName,
+        localApp: this.appName,
+        isLeader: () => this.isLeader(),
+        isPeer: this.options.peerEndpoints?.includes(endpoint) ?? false,
+        knownRemoteApp: hookRelation?.id === id ? hookRelation.remoteApp : undefined,
+      });
+      this.relationsById.set(id, relation);
+    }
+    return relation;
+  }
+}

@@ -1,0 +1,141 @@
+import { Action, ActionFailure } from "./action.ts";
+import {
+  eventFromEnvironment,
+  type ActionEvent,
+  type JujuEvent,
+  type RelationHookKind,
+  type UnitHookName,
+} from "./event.ts";
+import { HookTools, spawnTool, type ToolRunner } from "./hook-tools.ts";
+import { Logger } from "./logger.ts";
+import { Model } from "./model.ts";
+
+export interface HookContext<E extends JujuEvent = JujuEvent> {
+  readonly event: E;
+  readonly model: Model;
+  readonly log: Logger;
+}
+
+export interface ActionContext extends HookContext<ActionEvent> {
+  readonly action: Action;
+}
+
+export type HookHandler = (context: HookContext) => void | Promise<void>;
+export type ActionHandler = (context: ActionContext) => void | Promise<void>;
+export type HookName = UnitHookName | `${string}-relation-${RelationHookKind}`;
+
+export interface RouterOptions {
+  readonly peerEndpoints?: readonly string[];
+}
+
+/**
+ * The charm's table of observed events. `dispatch` reads the event from the environment, runs
+ * its handler and applies the error policy: a hook that throws exits 1 (Juju retries it and
+ * drops its relation writes); an action never exits non-zero, it fails with a message.
+ */
+export class EventRouter {
+  private readonly hooks = new Map<string, HookHandler>();
+  private readonly actions = new Map<string, ActionHandler>();
+
+  constructor(private readonly options: RouterOptions = {}) {}
+
+  observe(hook: HookName, handler: HookHandler): this {
+    this.hooks.set(hook, handler);
+    return this;
+  }
+
+  observeRelation(
+    endpoint: string,
+    kinds: readonly RelationHookKind[],
+    handler: HookHandler,
+  ): this {
+    for (const kind of kinds) this.observe(`${endpoint}-relation-${kind}`, handler);
+    return this;
+  }
+
+  observeAction(name: string, handler: ActionHandler): this {
+    this.actions.set(name, handler);
+    return this;
+  }
+
+  /** Runs one dispatch and returns the process exit code. */
+  async dispatch(
+    env: NodeJS.ProcessEnv = process.env,
+    runner: ToolRunner = spawnTool,
+  ): Promise<number> {
+    let event: JujuEvent;
+    try {
+      event = eventFromEnvironment(env);
+    } catch (error) {
+      process.stderr.write(`ERROR ${describe(error)}\n`);
+      return 1;
+    }
+    const tools = new HookTools(runner);
+    const model = new Model(tools, {
+      unitName: event.unitName,
+      peerEndpoints: this.options.peerEndpoints ?? [],
+      ...(event.kind === "relation"
+        ? { hookRelation: { id: event.relationId, remoteApp: event.remoteApp } }
+        : {}),
+    });
+    const log = new Logger(tools);
+    return event.kind === "action"
+      ? this.runAction({ event, model, log }, tools)
+      : this.runHook({ event, model, log });
+  }
+
+  private async runHook(context: HookContext): Promise<number> {
+    const handler = this.hooks.get(context.event.name);
+    if (!handler) {
+      context.log.debug(`no handler for ${context.event.name}; nothing to do`);
+      return flushLog(context.log, 0);
+    }
+    try {
+      await handler(context);
+      context.model.commit();
+      return flushLog(context.log, 0);
+    } catch (error) {
+      context.log.error(`${context.event.name} failed: ${describe(error)}`);
+      if (error instanceof Error && error.stack) context.log.debug(error.stack);
+      return flushLog(context.log, 1);
+    }
+  }
+
+  private async runAction(context: HookContext<ActionEvent>, tools: HookTools): Promise<number> {
+    const action = new Action(context.event.name, context.event.actionId, tools);
+    const handler = this.actions.get(context.event.name);
+    try {
+      if (!handler) throw new ActionFailure(`this charm has no action ${context.event.name}`);
+      await handler({ ...context, action });
+      if (!action.failed) context.model.commit();
+    } catch (error) {
+      try {
+        if (error instanceof ActionFailure) {
+          action.fail(error.message);
+        } else {
+          context.log.error(`action ${context.event.name} failed: ${describe(error)}`);
+          if (error instanceof Error && error.stack) context.log.debug(error.stack);
+          action.fail(`unexpected error: ${describe(error)} (details in juju debug-log)`);
+        }
+      } catch (failError) {
+        process.stderr.write(`ERROR cannot fail the action: ${describe(failError)}\n`);
+        return flushLog(context.log, 1);
+      }
+    }
+    return flushLog(context.log, 0);
+  }
+}
+
+function flushLog(log: Logger, exitCode: number): number {
+  try {
+    log.flush();
+    return exitCode;
+  } catch (error) {
+    process.stderr.write(`ERROR cannot write to the Juju log: ${describe(error)}\n`);
+    return exitCode === 0 ? 1 : exitCode;
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
