@@ -1,0 +1,12 @@
+/**
+ * Two CSR texts name the same request when their DER is the same. Requirers of v1-v3 match on
+ * the exact string, so we always echo theirs; this key only finds which request an operator's
+ * copy (re-wrapped, CRLF, trailing newline) stands for.
+ */
+export function csrIdentity(text: string): string {
+  const begin = text.indexOf("-----BEGIN");
+  const bodyStart = begin === -1 ? 0 : text.indexOf("-----", begin + 10) + 5;
+  const end = text.indexOf("-----END", bodyStart);
+  const body = end === -1 ? text.slice(bodyStart) : text.slice(bodyStart, end);
+  return body.replace(/\s+/g, "");
+}

@@ -1,0 +1,70 @@
+import {
+  parseCertificateRequests,
+  type CertificateRequest,
+} from "../interface/certificate-requests.ts";
+import type { Databag, Logger, Relation } from "../juju/index.ts";
+import { checkRequestedCsr } from "../x509/csr-check.ts";
+import { csrIdentity } from "./csr-identity.ts";
+
+/** A request with where it came from: what the operator needs to take it to a CA. */
+export interface LocatedRequest extends CertificateRequest {
+  readonly relationId: number;
+  readonly applicationName: string;
+  /** Undefined for a request in the requirer application's databag (app mode). */
+  readonly unitName: string | undefined;
+  readonly identity: string;
+}
+
+export interface RelationRequests {
+  readonly requests: readonly LocatedRequest[];
+  /** False when a databag could not be read at all: its requests are unknown, not gone. */
+  readonly complete: boolean;
+}
+
+export interface ReadOptions {
+  /** Read only this unit's databag (and skip the application databag). */
+  readonly unit?: string;
+}
+
+/** Every usable request of one relation: each remote unit's databag, then the remote app's. */
+export function readRelationRequests(
+  relation: Relation,
+  log: Logger,
+  options: ReadOptions = {},
+): RelationRequests {
+  const sources: { bag: Databag; unitName: string | undefined }[] = [];
+  if (options.unit !== undefined) {
+    if (relation.units.includes(options.unit)) {
+      sources.push({ bag: relation.unitData(options.unit), unitName: options.unit });
+    }
+  } else {
+    for (const unit of relation.units)
+      sources.push({ bag: relation.unitData(unit), unitName: unit });
+    sources.push({ bag: relation.remoteAppData, unitName: undefined });
+  }
+
+  const requests: LocatedRequest[] = [];
+  let complete = true;
+  for (const { bag, unitName } of sources) {
+    const source = `${unitName ?? `application ${relation.remoteApp}`} on ${relation.label}`;
+    const parsed = parseCertificateRequests(bag.entries());
+    if (parsed.requests.length === 0 && parsed.problems.length > 0) complete = false;
+    for (const problem of parsed.problems)
+      log.warning(`ignoring requests of ${source}: ${problem}`);
+    for (const request of parsed.requests) {
+      const check = checkRequestedCsr(request.csr);
+      if (!check.ok) {
+        log.warning(`ignoring a certificate signing request of ${source}: ${check.reason}`);
+        continue;
+      }
+      requests.push({
+        ...request,
+        relationId: relation.id,
+        applicationName: relation.remoteApp,
+        unitName,
+        identity: csrIdentity(request.csr),
+      });
+    }
+  }
+  return { requests, complete };
+}

@@ -1,0 +1,3 @@
+import { createCharm } from "./charm/charm.ts";
+
+process.exitCode = await createCharm().dispatch();
