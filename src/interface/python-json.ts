@@ -31,7 +31,9 @@ function isArray(value: PythonJsonValue): value is readonly PythonJsonValue[] {
 }
 
 function escapeString(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (char) =>
-    char === "\u007f" ? char : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  // Python escapes everything outside printable ASCII (space to tilde), DEL included.
+  return JSON.stringify(text).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }
