@@ -1,0 +1,64 @@
+// The environment of a hook process: exactly HookContext.HookVars of Juju 3.x plus
+// JUJU_DISPATCH_PATH, and nothing inherited from the process that runs the simulator.
+import { dirname } from "node:path";
+import { getApp, getRelation, getUnit, relationKey } from "./model.ts";
+import type { HookContext, State } from "./state.ts";
+
+export const JUJU_VERSION = "3.6.4";
+const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+export function hookPath(toolsDir: string): string {
+  const path = `${toolsDir}:${SYSTEM_PATH}`;
+  // A real charm ships its own Node runtime (bin/node) and the machine's PATH has none. The
+  // simulator's charm has no bundled runtime, so the Node running the tests stands in for it.
+  const nodeDir = dirname(process.execPath);
+  return path.split(":").includes(nodeDir) ? path : `${path}:${nodeDir}`;
+}
+
+export function hookEnv(state: State, ctx: HookContext, simDir: string, toolsDir: string) {
+  const unit = getUnit(state, ctx.unit);
+  const app = getApp(state, unit.app);
+  const env: Record<string, string> = {
+    JUJU_DISPATCH_PATH: ctx.kind === "action" ? `actions/${ctx.name}` : `hooks/${ctx.name}`,
+    CHARM_DIR: app.charmDir,
+    JUJU_CHARM_DIR: app.charmDir,
+    JUJU_CONTEXT_ID: ctx.id,
+    JUJU_HOOK_NAME: ctx.kind === "action" ? "" : ctx.name,
+    JUJU_AGENT_SOCKET_ADDRESS: simDir,
+    JUJU_AGENT_SOCKET_NETWORK: "unix",
+    JUJU_UNIT_NAME: unit.name,
+    JUJU_MODEL_UUID: state.model.uuid,
+    JUJU_MODEL_NAME: state.model.name,
+    JUJU_API_ADDRESSES: "10.0.0.1:17070",
+    JUJU_SLA: "unsupported",
+    JUJU_MACHINE_ID: unit.machine,
+    JUJU_PRINCIPAL_UNIT: "",
+    JUJU_AVAILABILITY_ZONE: "",
+    JUJU_VERSION,
+    CLOUD_API_VERSION: "",
+    JUJU_CHARM_HTTP_PROXY: "",
+    JUJU_CHARM_HTTPS_PROXY: "",
+    JUJU_CHARM_FTP_PROXY: "",
+    JUJU_CHARM_NO_PROXY: "",
+  };
+  if (ctx.relationId !== null) {
+    const relation = getRelation(state, ctx.relationId);
+    const key = relationKey(relation, unit.app);
+    env["JUJU_RELATION"] = key.slice(0, key.lastIndexOf(":"));
+    env["JUJU_RELATION_ID"] = key;
+    env["JUJU_REMOTE_UNIT"] = ctx.remoteUnit;
+    env["JUJU_REMOTE_APP"] = ctx.remoteApp;
+    if (ctx.departingUnit !== "") env["JUJU_DEPARTING_UNIT"] = ctx.departingUnit;
+  }
+  if (ctx.kind === "action" && ctx.taskId !== null) {
+    env["JUJU_ACTION_NAME"] = ctx.name;
+    env["JUJU_ACTION_UUID"] = String(ctx.taskId);
+    env["JUJU_ACTION_TAG"] = `action-${ctx.taskId}`;
+  }
+  env["APT_LISTCHANGES_FRONTEND"] = "none";
+  env["DEBIAN_FRONTEND"] = "noninteractive";
+  env["LANG"] = "C.UTF-8";
+  env["TERM"] = "tmux-256color";
+  env["PATH"] = hookPath(toolsDir);
+  return env;
+}

@@ -1,0 +1,243 @@
+// Runs one hook or action the way the uniter's runner does: a fresh context, the charm's
+// dispatch with Juju's environment, then commit (exit 0) or discard (non-zero) the buffered writes.
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { accessSync, constants, existsSync } from "node:fs";
+import { join } from "node:path";
+import { hookEnv } from "./env.ts";
+import { appOf, getApp, getUnit, unitRelation } from "./model.ts";
+import { readState, updateState, type HookContext, type State } from "./state.ts";
+
+export interface HookSpec {
+  relationId?: number;
+  remoteUnit?: string;
+  remoteApp?: string;
+  departingUnit?: string;
+}
+
+export interface HookRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** argv of every hook-tool call the process made, in order, as the tools recorded them. */
+  toolCalls: string[][];
+  /** True when the charm has no dispatch, so Juju skipped the hook. */
+  skipped: boolean;
+}
+
+/** A databag that a committed hook changed; the sequencer turns these into -changed hooks. */
+export interface CommittedWrite {
+  relationId: number;
+  writer: string;
+  application: boolean;
+}
+
+export interface RunOutcome extends HookRun {
+  writes: CommittedWrite[];
+  leaderSettingsChanged: boolean;
+}
+
+export interface Paths {
+  dir: string;
+  toolsDir: string;
+}
+
+interface ContextSpec extends HookSpec {
+  kind: "hook" | "action";
+  unit: string;
+  name: string;
+  taskId?: number;
+}
+
+const HOOK_TIMEOUT_MS = 120_000;
+
+function newContext(state: State, spec: ContextSpec): HookContext {
+  return {
+    id: `${spec.unit}-${spec.name}-${randomBytes(16).toString("hex")}`,
+    unit: spec.unit,
+    kind: spec.kind,
+    name: spec.name,
+    relationId: spec.relationId ?? null,
+    remoteUnit: spec.remoteUnit ?? "",
+    remoteApp: spec.remoteApp ?? (spec.remoteUnit ? appOf(spec.remoteUnit) : ""),
+    departingUnit: spec.departingUnit ?? "",
+    taskId: spec.taskId ?? null,
+    pending: {},
+    leaderSettingsChanged: false,
+    toolCalls: [],
+  };
+}
+
+interface ProcessResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+function spawnDispatch(
+  path: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<ProcessResult> {
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    // exec.LookPath finds a non-executable dispatch and fails the hook rather than skipping it.
+    return Promise.resolve({
+      exitCode: 126,
+      stdout: "",
+      stderr: `fork/exec ${path}: permission denied`,
+    });
+  }
+  return new Promise((resolvePromise) => {
+    const child = spawn(path, [], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), HOOK_TIMEOUT_MS);
+    const finish = (exitCode: number, extra = ""): void => {
+      clearTimeout(timer);
+      resolvePromise({
+        exitCode,
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8") + extra,
+      });
+    };
+    child.on("error", (error) => finish(126, `fork/exec ${path}: ${error.message}`));
+    child.on("close", (code, signal) => finish(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/** Applies the context's pending relation-set writes; returns the bags that really changed. */
+function commit(state: State, ctx: HookContext): CommittedWrite[] {
+  const writes: CommittedWrite[] = [];
+  for (const [id, pending] of Object.entries(ctx.pending)) {
+    const relation = unitRelation(state, ctx.unit, Number(id));
+    if (!relation) continue;
+    const app = appOf(ctx.unit);
+    for (const application of [false, true]) {
+      const changes = application ? pending.app : pending.unit;
+      const owner = application ? app : ctx.unit;
+      const bags = application ? relation.appData : relation.unitData;
+      const bag = (bags[owner] ??= {});
+      let changed = false;
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === "" && key in bag) {
+          delete bag[key];
+          changed = true;
+        } else if (value !== "" && bag[key] !== value) {
+          bag[key] = value;
+          changed = true;
+        }
+      }
+      if (changed) writes.push({ relationId: relation.id, writer: ctx.unit, application });
+    }
+  }
+  return writes;
+}
+
+async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "missing"> {
+  const ctx = updateState(paths.dir, (state) => {
+    const context = newContext(state, spec);
+    state.contexts[context.id] = context;
+    return context;
+  });
+  const state = readState(paths.dir);
+  const charmDir = getApp(state, getUnit(state, spec.unit).app).charmDir;
+  if (!existsSync(join(charmDir, "metadata.yaml"))) throw new Error("charm missing from disk");
+  const dispatch = join(charmDir, "dispatch");
+  if (!existsSync(dispatch)) {
+    updateState(paths.dir, (s) => void delete s.contexts[ctx.id]);
+    return "missing";
+  }
+  const env = hookEnv(state, ctx, paths.dir, paths.toolsDir);
+  const result = await spawnDispatch(dispatch, charmDir, env);
+  return updateState(paths.dir, (s) => {
+    const final = s.contexts[ctx.id] ?? ctx;
+    delete s.contexts[ctx.id];
+    const writes = result.exitCode === 0 ? commit(s, final) : [];
+    const unit = s.units[spec.unit];
+    if (unit && spec.kind === "hook") {
+      unit.agent =
+        result.exitCode === 0
+          ? { status: "idle", message: "", data: {} }
+          : { status: "error", message: `hook failed: "${spec.name}"`, data: failureData(spec) };
+    }
+    return {
+      ...result,
+      toolCalls: final.toolCalls,
+      skipped: false,
+      writes,
+      leaderSettingsChanged: final.leaderSettingsChanged,
+    };
+  });
+}
+
+function failureData(spec: ContextSpec): Record<string, unknown> {
+  const data: Record<string, unknown> = { hook: spec.name };
+  if (spec.relationId !== undefined) data["relation-id"] = spec.relationId;
+  if (spec.remoteUnit) data["remote-unit"] = spec.remoteUnit;
+  return data;
+}
+
+export async function runHookProcess(
+  paths: Paths,
+  unit: string,
+  hook: string,
+  spec: HookSpec = {},
+): Promise<RunOutcome> {
+  const outcome = await execute(paths, { ...spec, kind: "hook", unit, name: hook });
+  if (outcome !== "missing") return outcome;
+  const skipped = { exitCode: 0, stdout: "", stderr: "", toolCalls: [], skipped: true };
+  return { ...skipped, writes: [], leaderSettingsChanged: false };
+}
+
+export interface ActionOutcome extends RunOutcome {
+  taskId: number;
+}
+
+/** Runs an enqueued task (already validated, defaults inserted) and finalizes it as Juju does. */
+export async function runActionProcess(
+  paths: Paths,
+  unit: string,
+  name: string,
+  params: Record<string, unknown>,
+): Promise<ActionOutcome> {
+  const taskId = updateState(paths.dir, (state) => {
+    const operation = state.nextOperationId;
+    const id = operation + 1; // `juju run` numbers the operation, then its task
+    state.nextOperationId = id + 1;
+    state.tasks.push({
+      id,
+      unit,
+      name,
+      params,
+      status: "running",
+      failed: false,
+      message: "",
+      results: {},
+      logs: [],
+    });
+    return id;
+  });
+  const outcome = await execute(paths, { kind: "action", unit, name, taskId });
+  return updateState(paths.dir, (state) => {
+    const task = state.tasks.find((t) => t.id === taskId)!;
+    if (outcome === "missing") {
+      task.status = "failed";
+      task.message = `action not implemented on unit "${unit}"`;
+      const none = { exitCode: 0, stdout: "", stderr: "", toolCalls: [], skipped: true };
+      return { ...none, writes: [], leaderSettingsChanged: false, taskId };
+    }
+    task.results["return-code"] = outcome.exitCode;
+    if (outcome.stdout !== "") task.results["stdout"] = outcome.stdout;
+    if (outcome.stderr !== "") task.results["stderr"] = outcome.stderr;
+    if (outcome.exitCode !== 0) {
+      task.failed = true;
+      task.message = `exit status ${outcome.exitCode}`;
+    }
+    task.status = task.failed ? "failed" : "completed";
+    return { ...outcome, taskId };
+  });
+}

@@ -1,0 +1,199 @@
+// The simulated model, kept in <simDir>/state.json so that the hook-tool processes and the
+// simulator share it. Only one hook runs at a time, but a charm may still run tools in
+// parallel, so every read-modify-write goes through a lock directory.
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+
+const Bag = z.record(z.string(), z.string());
+
+export const StatusSchema = z.object({
+  status: z.string(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type Status = z.infer<typeof StatusSchema>;
+
+export const EndpointSchema = z.object({
+  role: z.enum(["provides", "requires", "peers"]),
+  interface: z.string(),
+});
+export type Endpoint = z.infer<typeof EndpointSchema>;
+
+export const ConfigOptionSchema = z.object({
+  type: z.string(),
+  default: z.unknown().optional(),
+  description: z.string().optional(),
+});
+export type ConfigOption = z.infer<typeof ConfigOptionSchema>;
+
+export const ApplicationSchema = z.object({
+  name: z.string(),
+  charmDir: z.string(),
+  endpoints: z.record(z.string(), EndpointSchema),
+  actions: z.record(z.string(), z.record(z.string(), z.unknown())),
+  options: z.record(z.string(), ConfigOptionSchema),
+  config: z.record(z.string(), z.unknown()),
+  leader: z.string().nullable(),
+  status: StatusSchema,
+  version: z.string(),
+  nextUnit: z.number().int(),
+  leaderSettings: Bag,
+});
+export type Application = z.infer<typeof ApplicationSchema>;
+
+export const LogLineSchema = z.object({ level: z.string(), message: z.string() });
+export type LogLine = z.infer<typeof LogLineSchema>;
+
+export const UnitSchema = z.object({
+  name: z.string(),
+  app: z.string(),
+  machine: z.string(),
+  address: z.string(),
+  workload: StatusSchema,
+  agent: StatusSchema,
+  history: z.array(StatusSchema),
+  logs: z.array(LogLineSchema),
+  installed: z.boolean(),
+  started: z.boolean(),
+  dying: z.boolean(),
+});
+export type Unit = z.infer<typeof UnitSchema>;
+
+/** What one local unit has seen of a relation: its own hooks move these lists. */
+export const RelationViewSchema = z.object({
+  joined: z.array(z.string()),
+  departed: z.array(z.string()),
+  broken: z.boolean(),
+});
+export type RelationView = z.infer<typeof RelationViewSchema>;
+
+export const RelationEndSchema = z.object({ app: z.string(), endpoint: z.string() });
+export type RelationEnd = z.infer<typeof RelationEndSchema>;
+
+export const RelationSchema = z.object({
+  id: z.number().int(),
+  interface: z.string(),
+  peer: z.boolean(),
+  ends: z.tuple([RelationEndSchema, RelationEndSchema]),
+  unitData: z.record(z.string(), Bag),
+  appData: z.record(z.string(), Bag),
+  views: z.record(z.string(), RelationViewSchema),
+});
+export type Relation = z.infer<typeof RelationSchema>;
+
+export const TaskSchema = z.object({
+  id: z.number().int(),
+  unit: z.string(),
+  name: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  status: z.enum(["pending", "running", "completed", "failed"]),
+  failed: z.boolean(),
+  message: z.string(),
+  results: z.record(z.string(), z.unknown()),
+  logs: z.array(z.string()),
+});
+export type Task = z.infer<typeof TaskSchema>;
+
+/** Pending relation-set writes of one relation; "" marks a key to delete at commit. */
+export const PendingWritesSchema = z.object({ unit: Bag, app: Bag });
+export type PendingWrites = z.infer<typeof PendingWritesSchema>;
+
+export const HookContextSchema = z.object({
+  id: z.string(),
+  unit: z.string(),
+  kind: z.enum(["hook", "action"]),
+  name: z.string(),
+  relationId: z.number().int().nullable(),
+  remoteUnit: z.string(),
+  remoteApp: z.string(),
+  departingUnit: z.string(),
+  taskId: z.number().int().nullable(),
+  pending: z.record(z.string(), PendingWritesSchema),
+  leaderSettingsChanged: z.boolean(),
+  toolCalls: z.array(z.array(z.string())),
+});
+export type HookContext = z.infer<typeof HookContextSchema>;
+
+export const FaultSchema = z.object({
+  tool: z.string(),
+  argsContains: z.string().optional(),
+  times: z.number().int(),
+  exitCode: z.number().int(),
+  stderr: z.string(),
+});
+export type Fault = z.infer<typeof FaultSchema>;
+
+export const StateSchema = z.object({
+  model: z.object({ name: z.string(), uuid: z.string() }),
+  nextRelationId: z.number().int(),
+  nextOperationId: z.number().int(),
+  nextMachine: z.number().int(),
+  applications: z.record(z.string(), ApplicationSchema),
+  units: z.record(z.string(), UnitSchema),
+  relations: z.array(RelationSchema),
+  tasks: z.array(TaskSchema),
+  contexts: z.record(z.string(), HookContextSchema),
+  faults: z.array(FaultSchema),
+});
+export type State = z.infer<typeof StateSchema>;
+
+export function emptyState(modelName: string, uuid: string): State {
+  return {
+    model: { name: modelName, uuid },
+    nextRelationId: 0,
+    nextOperationId: 1,
+    nextMachine: 0,
+    applications: {},
+    units: {},
+    relations: [],
+    tasks: [],
+    contexts: {},
+    faults: [],
+  };
+}
+
+const statePath = (dir: string): string => join(dir, "state.json");
+
+export function readState(dir: string): State {
+  return StateSchema.parse(JSON.parse(readFileSync(statePath(dir), "utf8")));
+}
+
+export function writeState(dir: string, state: State): void {
+  const tmp = `${statePath(dir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 1));
+  renameSync(tmp, statePath(dir));
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function acquire(lock: string): void {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A holder that died leaves the lock behind; a lock older than the deadline is stale.
+      const info = statSync(lock, { throwIfNoEntry: false });
+      const stale = info !== undefined && Date.now() - info.mtimeMs > 10_000;
+      if (stale || Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(sleeper, 0, 0, 5);
+    }
+  }
+}
+
+/** Read, change and write the state under the lock; fn's return value is passed through. */
+export function updateState<T>(dir: string, fn: (state: State) => T): T {
+  const lock = join(dir, "state.lock");
+  acquire(lock);
+  try {
+    const state = readState(dir);
+    const result = fn(state);
+    writeState(dir, state);
+    return result;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
