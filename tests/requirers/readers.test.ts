@@ -75,6 +75,15 @@ describe("every library version", () => {
       assert.match(reasonFor(result, P.unit.serverCsr) ?? "", /revoked/);
     });
 
+    it(`${version} keeps the last entry for a CSR that appears twice`, () => {
+      const result = readProviderDatabag(
+        view(version),
+        bag([serverEntry(), serverEntry({ revoked: true })]),
+      );
+      assert.deepEqual(result.accepted, []);
+      assert.match(reasonFor(result, P.unit.serverCsr) ?? "", /revoked/);
+    });
+
     it(`${version} drops everything when an entry has no ca`, () => {
       const noCa = serverEntry();
       delete noCa["ca"];
@@ -94,6 +103,14 @@ describe("every library version", () => {
 
 describe("v1, v2 and v3 validate the whole databag with the JSON schema", () => {
   for (const version of OLD) {
+    it(`${version}: revoked null hides every certificate`, () => {
+      const result = readProviderDatabag(
+        view(version),
+        bag([serverEntry({ revoked: null }), caEntry()]),
+      );
+      assert.equal(result.databagValid, false);
+    });
+
     it(`${version}: one entry without chain hides every certificate`, () => {
       const noChain = otherEntry();
       delete noChain["chain"];
@@ -234,6 +251,11 @@ describe("v1, v2 and v3 validate the whole databag with the JSON schema", () => 
 
 describe("v4 and charmlibs validate with pydantic models", () => {
   for (const version of NEW) {
+    it(`${version}: revoked null means not revoked`, () => {
+      const result = readProviderDatabag(view(version), bag([serverEntry({ revoked: null })]));
+      assert.deepEqual(acceptedCsrs(result), [P.unit.serverCsr]);
+    });
+
     it(`${version}: chain is optional and may be null`, () => {
       const noChain = serverEntry();
       delete noChain["chain"];
