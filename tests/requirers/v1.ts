@@ -21,6 +21,10 @@ export interface SchemaEntry {
 
 export type SchemaCheck = { ok: true; entries: SchemaEntry[] } | { ok: false; reason: string };
 
+function strings(v: JsonValue | undefined): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
 export function checkProviderSchema(bag: ProviderDatabag, version: string): SchemaCheck {
   const data = loadRelationDataV1toV3(bag);
   const errors = validateDraft4(PROVIDER_SCHEMA_V1_TO_V3, data);
@@ -34,7 +38,7 @@ export function checkProviderSchema(bag: ProviderDatabag, version: string): Sche
       certificate_signing_request: String(raw["certificate_signing_request"]),
       certificate: String(raw["certificate"]),
       ca: String(raw["ca"]),
-      chain: (raw["chain"] as string[]).map(String),
+      chain: strings(raw["chain"]),
       ...(typeof revoked === "boolean" ? { revoked } : {}),
       raw,
     };

@@ -54,32 +54,23 @@ interface LoadedEntry {
 
 type EntryLoad = { ok: true; entry: LoadedEntry } | { ok: false; error: string };
 
+const raised = (what: string, reason: string): EntryLoad => ({
+  ok: false,
+  error: `TLSCertificatesError: Could not load ${what} (${reason})`,
+});
+
 /** `_Certificate.to_provider_certificate()`: every PEM must load. */
 function toProviderCertificate(model: CertificateModel, flavour: Flavour): EntryLoad {
   const cert = parseCertificatePem(model.certificate);
-  if (!cert.ok)
-    return {
-      ok: false,
-      error: `TLSCertificatesError: Could not load certificate (${cert.reason})`,
-    };
+  if (!cert.ok) return raised("certificate", cert.reason);
   const ca = parseCertificatePem(model.ca);
-  if (!ca.ok)
-    return {
-      ok: false,
-      error: `TLSCertificatesError: Could not load CA certificate (${ca.reason})`,
-    };
+  if (!ca.ok) return raised("CA certificate", ca.reason);
   const csr = parseCsrPem(model.certificate_signing_request);
-  if (!csr.ok)
-    return { ok: false, error: `TLSCertificatesError: Could not load CSR (${csr.reason})` };
+  if (!csr.ok) return raised("CSR", csr.reason);
   const chain: string[] = [];
   for (const item of model.chain ?? []) {
     const parsed = parseCertificatePem(item);
-    if (!parsed.ok) {
-      return {
-        ok: false,
-        error: `TLSCertificatesError: Could not load chain certificate (${parsed.reason})`,
-      };
-    }
+    if (!parsed.ok) return raised("chain certificate", parsed.reason);
     chain.push(flavour.canonicalMatch ? parsed.value.canonical : item.trim());
   }
   return {
