@@ -67,7 +67,7 @@ function prepare(charm: Charm): Prepared | undefined {
     juju.statusSet("blocked", "Waiting for certificates relation");
     return undefined;
   }
-  const store = new StateDir(env.charmDir, env.unitName);
+  const store = new StateDir(env.charmDir, env.modelUuid, env.unitName);
   const requests = ensureRequests(store, desiredRequests(config, env), config.keyType, charm.keys);
   if (requests.changed)
     juju.log("INFO", `certificate requests now ${requests.state.requests.length}`);

@@ -9,6 +9,8 @@ export interface CharmEnv {
   appName: string;
   unitNumber: number;
   modelName: string;
+  /** Keys the state dir: the simulator runs every model's units from the same charm dir. */
+  modelUuid: string;
   charmDir: string;
   event: CharmEvent;
 }
@@ -16,6 +18,7 @@ export interface CharmEnv {
 const Env = z.object({
   JUJU_UNIT_NAME: z.string().regex(/^[a-z][a-z0-9-]*\/\d+$/, "expected <app>/<number>"),
   JUJU_MODEL_NAME: z.string().min(1),
+  JUJU_MODEL_UUID: z.string().optional(),
   JUJU_DISPATCH_PATH: z
     .string()
     .regex(/^(hooks|actions)\/[^/]+$/, "expected hooks/<name> or actions/<name>"),
@@ -35,6 +38,7 @@ export function charmEnvFrom(env: NodeJS.ProcessEnv, cwd: string): CharmEnv {
     appName,
     unitNumber: Number(unitNumber),
     modelName: parsed.JUJU_MODEL_NAME,
+    modelUuid: parsed.JUJU_MODEL_UUID || parsed.JUJU_MODEL_NAME,
     charmDir: parsed.JUJU_CHARM_DIR || cwd,
     event: eventOf(parsed.JUJU_DISPATCH_PATH),
   };

@@ -1,4 +1,4 @@
-// The unit's own files under <charm dir>/.state/<unit>/: its private key (never in relation
+// The unit's own files under <charm dir>/.state/<model uuid>/<unit>/: its private key (never in relation
 // data) and the requests and certificates it holds. Python charms keep these in Juju secrets.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -30,8 +30,8 @@ export type StoredState = z.infer<typeof StoredState>;
 export class StateDir {
   readonly path: string;
 
-  constructor(charmDir: string, unitName: string) {
-    this.path = join(charmDir, ".state", unitName.replace("/", "-"));
+  constructor(charmDir: string, modelUuid: string, unitName: string) {
+    this.path = join(charmDir, ".state", modelUuid, unitName.replace("/", "-"));
   }
 
   #file(name: string): string {

@@ -100,5 +100,13 @@ export function testEnv(
   unitName = "tls-requirer/0",
 ): CharmEnv {
   const [appName = "", n = "0"] = unitName.split("/");
-  return { unitName, appName, unitNumber: Number(n), modelName: "test-model", charmDir, event };
+  return {
+    unitName,
+    appName,
+    unitNumber: Number(n),
+    modelName: "test-model",
+    modelUuid: "0f5a2c1e-uuid",
+    charmDir,
+    event,
+  };
 }
