@@ -96,8 +96,12 @@ export async function call(
   argv: string[],
   options: { hook?: string; spec?: HookSpec; stdin?: string } = {},
 ): Promise<CallResult> {
-  const { results } = await inHook(fx, unit, options.hook ?? "update-status", [
-    { argv, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) },
-  ]);
+  const { results } = await inHook(
+    fx,
+    unit,
+    options.hook ?? "update-status",
+    [{ argv, ...(options.stdin !== undefined ? { stdin: options.stdin } : {}) }],
+    options.spec,
+  );
   return results[0]!;
 }
