@@ -4,7 +4,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Simulator, type HookRun, type HookSpec } from "../simulator/index.ts";
+import { Simulator, type ActionRun, type HookRun, type HookSpec } from "../simulator/index.ts";
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), "../simulator/fixtures/shell-charm");
 
@@ -104,4 +104,23 @@ export async function call(
     options.spec,
   );
   return results[0]!;
+}
+
+/** Runs the calls (then `tail`, raw shell) inside the action and returns each call's result. */
+export async function inAction(
+  fx: Fixture,
+  unit: string,
+  action: string,
+  params: Record<string, unknown> | string[],
+  calls: (Call | string[])[],
+  tail = "",
+): Promise<{ run: ActionRun; results: CallResult[] }> {
+  const out = mkdtempSync(join(tmpdir(), "calls-"));
+  writeScript(fx.charm, action, callsScript(calls, out) + tail);
+  try {
+    const run = await fx.sim.runAction(unit, action, params);
+    return { run, results: readCalls(out, calls.length) };
+  } finally {
+    removeScript(fx.charm, action);
+  }
 }

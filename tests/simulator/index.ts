@@ -31,6 +31,7 @@ import {
   updateState,
   writeState,
   type Fault,
+  type HookLogEntry,
   type LogLine,
   type State,
   type Status,
@@ -38,7 +39,7 @@ import {
 import { ensureHookToolBundle, installTools } from "./tools-install.ts";
 
 export type { HookRun, HookSpec } from "./runner.ts";
-export type { Fault, LogLine, State, Status } from "./state.ts";
+export type { Fault, HookLogEntry, LogLine, State, Status } from "./state.ts";
 
 export interface ActionRun {
   id: number;
@@ -212,6 +213,11 @@ export class Simulator {
     updateState(this.paths.dir, (state) => {
       getUnit(state, unit).agent = { status: "idle", message: "", data: {} };
     });
+  }
+
+  /** Every hook and action run so far, in order (skipped hooks of a charm without dispatch excluded). */
+  hookLog(): HookLogEntry[] {
+    return this.state().hookLog;
   }
 
   unitStatus(unit: string): Status {

@@ -156,6 +156,9 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
   return updateState(paths.dir, (s) => {
     const final = s.contexts[ctx.id] ?? ctx;
     delete s.contexts[ctx.id];
+    const { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit } = final;
+    const entry = { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit };
+    s.hookLog.push({ ...entry, exitCode: result.exitCode });
     const writes = result.exitCode === 0 ? commit(s, final) : [];
     const unit = s.units[spec.unit];
     if (unit && spec.kind === "hook") {

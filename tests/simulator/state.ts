@@ -124,6 +124,19 @@ export const FaultSchema = z.object({
 });
 export type Fault = z.infer<typeof FaultSchema>;
 
+/** One hook or action that ran, in the order they ran. */
+export const HookLogEntrySchema = z.object({
+  unit: z.string(),
+  kind: z.enum(["hook", "action"]),
+  name: z.string(),
+  relationId: z.number().int().nullable(),
+  remoteUnit: z.string(),
+  remoteApp: z.string(),
+  departingUnit: z.string(),
+  exitCode: z.number().int(),
+});
+export type HookLogEntry = z.infer<typeof HookLogEntrySchema>;
+
 export const StateSchema = z.object({
   model: z.object({ name: z.string(), uuid: z.string() }),
   nextRelationId: z.number().int(),
@@ -135,6 +148,7 @@ export const StateSchema = z.object({
   tasks: z.array(TaskSchema),
   contexts: z.record(z.string(), HookContextSchema),
   faults: z.array(FaultSchema),
+  hookLog: z.array(HookLogEntrySchema),
 });
 export type State = z.infer<typeof StateSchema>;
 
@@ -150,6 +164,7 @@ export function emptyState(modelName: string, uuid: string): State {
     tasks: [],
     contexts: {},
     faults: [],
+    hookLog: [],
   };
 }
 
