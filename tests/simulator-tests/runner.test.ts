@@ -1,0 +1,137 @@
+// How a hook process is run: its exact environment, argv, cwd and stdin, and what its exit
+// status does to buffered writes and to the unit's agent status.
+import assert from "node:assert/strict";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { test } from "node:test";
+import { deployed, inHook, shq, writeScript } from "./helpers.ts";
+
+test("a dispatch gets exactly the environment of spec §1.2, argv [dispatch], cwd charm dir, stdin /dev/null", async () => {
+  const fx = await deployed(2);
+  const out = mkdtempSync(join(tmpdir(), "env-"));
+  writeScript(
+    fx.charm,
+    "cluster-relation-departed",
+    `env > ${shq(join(out, "env"))}\nreadlink /proc/self/fd/0 > ${shq(join(out, "stdin"))}\n` +
+      `printf '%s|%s|%s' "$0" "$#" "$(pwd)" > ${shq(join(out, "argv"))}\n`,
+  );
+  const run = await fx.sim.runHook("app/0", "cluster-relation-departed", {
+    relationId: 0,
+    remoteUnit: "app/1",
+    departingUnit: "app/1",
+  });
+  assert.equal(run.exitCode, 0);
+  const env = Object.fromEntries(
+    readFileSync(join(out, "env"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+  );
+  // sh itself adds PWD (and may add SHLVL/_); everything else must come from Juju's list.
+  for (const shellOwn of ["PWD", "SHLVL", "_", "OLDPWD"]) delete env[shellOwn];
+  const state = fx.sim.state();
+  const contextId = env["JUJU_CONTEXT_ID"]!;
+  assert.match(contextId, /^app\/0-cluster-relation-departed-[0-9a-f]{32}$/);
+  const nodeDir = dirname(process.execPath);
+  const systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  const path = `${fx.sim.toolsDir}:${systemPath}`;
+  assert.deepEqual(env, {
+    JUJU_DISPATCH_PATH: "hooks/cluster-relation-departed",
+    CHARM_DIR: fx.charm,
+    JUJU_CHARM_DIR: fx.charm,
+    JUJU_CONTEXT_ID: contextId,
+    JUJU_HOOK_NAME: "cluster-relation-departed",
+    JUJU_AGENT_SOCKET_ADDRESS: fx.sim.dir,
+    JUJU_AGENT_SOCKET_NETWORK: "unix",
+    JUJU_UNIT_NAME: "app/0",
+    JUJU_MODEL_UUID: state.model.uuid,
+    JUJU_MODEL_NAME: "test-model",
+    JUJU_API_ADDRESSES: "10.0.0.1:17070",
+    JUJU_SLA: "unsupported",
+    JUJU_MACHINE_ID: "0",
+    JUJU_PRINCIPAL_UNIT: "",
+    JUJU_AVAILABILITY_ZONE: "",
+    JUJU_VERSION: "3.6.4",
+    CLOUD_API_VERSION: "",
+    JUJU_CHARM_HTTP_PROXY: "",
+    JUJU_CHARM_HTTPS_PROXY: "",
+    JUJU_CHARM_FTP_PROXY: "",
+    JUJU_CHARM_NO_PROXY: "",
+    JUJU_RELATION: "cluster",
+    JUJU_RELATION_ID: "cluster:0",
+    JUJU_REMOTE_UNIT: "app/1",
+    JUJU_REMOTE_APP: "app",
+    JUJU_DEPARTING_UNIT: "app/1",
+    APT_LISTCHANGES_FRONTEND: "none",
+    DEBIAN_FRONTEND: "noninteractive",
+    LANG: "C.UTF-8",
+    TERM: "tmux-256color",
+    PATH: path.split(":").includes(nodeDir) ? path : `${path}:${nodeDir}`,
+  });
+  assert.equal(readFileSync(join(out, "stdin"), "utf8").trim(), "/dev/null");
+  assert.equal(
+    readFileSync(join(out, "argv"), "utf8"),
+    `${join(fx.charm, "dispatch")}|0|${fx.charm}`,
+  );
+});
+
+test("a hook exiting non-zero leaves no relation write behind and puts the unit in error", async () => {
+  const fx = await deployed(2);
+  const { run } = await inHook(
+    fx,
+    "app/0",
+    "cluster-relation-changed",
+    [
+      ["relation-set", "k=v"],
+      ["relation-set", "--app", "shared=1"],
+      ["status-set", "maintenance", "half way"],
+      ["juju-log", "before failing"],
+      ["sh", "-c", "exit 0"],
+    ],
+    { relationId: 0, remoteUnit: "app/1" },
+  );
+  assert.equal(run.exitCode, 0);
+  writeScript(
+    fx.charm,
+    "config-changed",
+    "relation-set -r 0 lost=1\nrelation-set -r 0 --app lost=1\nstatus-set blocked kept\nexit 1\n",
+  );
+  const failed = await fx.sim.runHook("app/0", "config-changed");
+  assert.equal(failed.exitCode, 1);
+  assert.equal(fx.sim.relationData(0, "app/0")["lost"], undefined);
+  assert.equal(fx.sim.relationData(0, "app/0")["k"], "v");
+  assert.deepEqual(fx.sim.relationData(0, "app"), { shared: "1" });
+  assert.deepEqual(fx.sim.unitStatus("app/0"), { status: "blocked", message: "kept", data: {} });
+  assert.deepEqual(fx.sim.agentStatus("app/0"), {
+    status: "error",
+    message: 'hook failed: "config-changed"',
+    data: { hook: "config-changed" },
+  });
+  // The uniter waits for `juju resolve`: follow-ups and scripted hooks skip the unit until then.
+  await fx.sim.config("app", { greeting: "again" });
+  assert.equal(fx.sim.agentStatus("app/0").status, "error");
+  fx.sim.resolve("app/0");
+  rmSync(join(fx.charm, "scripts", "config-changed.sh"));
+  await fx.sim.config("app", { greeting: "third" });
+  assert.equal(fx.sim.agentStatus("app/0").status, "idle");
+});
+
+test("without dispatch hooks are skipped and actions fail as not implemented", async () => {
+  const fx = await deployed(1);
+  rmSync(join(fx.charm, "dispatch"));
+  const run = await fx.sim.runHook("app/0", "update-status");
+  assert.deepEqual([run.exitCode, run.skipped], [0, true]);
+  const action = await fx.sim.runAction("app/0", "open");
+  assert.equal(action.status, "failed");
+  assert.equal(action.message, 'action not implemented on unit "app/0"');
+});
+
+test("a dispatch that is not executable fails the hook", async () => {
+  const fx = await deployed(1);
+  chmodSync(join(fx.charm, "dispatch"), 0o644);
+  const run = await fx.sim.runHook("app/0", "update-status");
+  assert.notEqual(run.exitCode, 0);
+  assert.match(run.stderr, /permission denied/);
+  assert.equal(fx.sim.agentStatus("app/0").status, "error");
+});
