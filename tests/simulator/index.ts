@@ -57,13 +57,18 @@ export interface CreateOptions {
   modelName?: string;
   /** A directory to keep the model in; an existing model there is opened. Default: a new temp dir. */
   dir?: string;
+  /** How many follow-up hooks settle() runs before it declares the model unsettled. */
+  maxHooks?: number;
 }
 
 export class Simulator {
   private readonly seq: Sequencer;
 
-  private constructor(private readonly paths: Paths) {
-    this.seq = new Sequencer(paths);
+  private constructor(
+    private readonly paths: Paths,
+    maxHooks?: number,
+  ) {
+    this.seq = new Sequencer(paths, maxHooks);
   }
 
   static async create(options: CreateOptions = {}): Promise<Simulator> {
@@ -73,7 +78,7 @@ export class Simulator {
       writeState(dir, emptyState(options.modelName ?? "test-model", randomUUID()));
     }
     const toolsDir = installTools(dir, await ensureHookToolBundle());
-    return new Simulator({ dir, toolsDir });
+    return new Simulator({ dir, toolsDir }, options.maxHooks);
   }
 
   get dir(): string {
