@@ -1,0 +1,99 @@
+import { createPublicKey } from "node:crypto";
+import {
+  DerError,
+  TAG,
+  childrenOf,
+  contentOf,
+  encodingOf,
+  expectTag,
+  readOnly,
+  type Tlv,
+} from "./der.ts";
+import { unsupportedKeyReason } from "./keys.ts";
+import { CERTIFICATE_REQUEST, PemError, readOnePem } from "./pem.ts";
+
+// The cheap check run on every CSR found on every hook, possibly thousands: node builtins only,
+// no ASN.1 library, no signature verification. It answers "could we ever sign this?" well
+// enough to skip what would break a reader; `parseCsr` does the full job when it matters.
+
+export type CsrCheck =
+  | { readonly ok: true; readonly publicKeyDer: Buffer }
+  | { readonly ok: false; readonly reason: string };
+
+/** The parts of a CertificationRequest located by position (RFC 2986). */
+export interface CsrLayout {
+  /** The CertificationRequestInfo, exactly as encoded: what the signature covers. */
+  readonly info: Buffer;
+  readonly subject: Buffer;
+  readonly subjectPublicKeyInfo: Buffer;
+  /** The signatureAlgorithm AlgorithmIdentifier. */
+  readonly signatureAlgorithm: Buffer;
+  /** The signature BIT STRING content without its unused-bits byte. */
+  readonly signature: Buffer;
+}
+
+/** Walks CertificationRequest → CertificationRequestInfo → version, subject, SPKI. */
+export function locateCsrParts(der: Buffer): CsrLayout {
+  const outer = expectTag(readOnly(der), TAG.sequence, "CertificationRequest");
+  const [info, algorithm, signature, ...extra] = childrenOf(der, outer);
+  expectTag(info, TAG.sequence, "CertificationRequestInfo");
+  expectTag(algorithm, TAG.sequence, "signatureAlgorithm");
+  expectTag(signature, TAG.bitString, "signature");
+  if (extra.length > 0) throw new DerError("CertificationRequest has more than 3 parts");
+
+  const [version, subject, spki, attributes, ...more] = childrenOf(der, info as Tlv);
+  const versionContent = contentOf(der, expectTag(version, TAG.integer, "version"));
+  if (versionContent.length !== 1 || versionContent[0] !== 0) {
+    throw new DerError("version is not v1 (0)");
+  }
+  expectTag(subject, TAG.sequence, "subject");
+  expectTag(spki, TAG.sequence, "subjectPublicKeyInfo");
+  // RFC 2986 makes attributes mandatory, but OpenSSL accepts a CSR without them.
+  if (attributes !== undefined) expectTag(attributes, TAG.contextConstructed0, "attributes");
+  if (more.length > 0) throw new DerError("CertificationRequestInfo has more than 4 parts");
+
+  const bits = contentOf(der, signature as Tlv);
+  if (bits.length < 2 || bits[0] !== 0)
+    throw new DerError("signature is not a whole number of bytes");
+  return {
+    info: encodingOf(der, info as Tlv),
+    subject: encodingOf(der, subject as Tlv),
+    subjectPublicKeyInfo: encodingOf(der, spki as Tlv),
+    signatureAlgorithm: encodingOf(der, algorithm as Tlv),
+    signature: bits.subarray(1),
+  };
+}
+
+/**
+ * Is this text one PEM CERTIFICATE REQUEST, well-formed DER, with a public key of a type we
+ * support? Never throws; the reason never quotes the text.
+ */
+export function checkRequestedCsr(text: string): CsrCheck {
+  let der: Buffer;
+  try {
+    der = readOnePem(text, CERTIFICATE_REQUEST).der;
+  } catch (error) {
+    if (error instanceof PemError) return { ok: false, reason: `CSR text: ${error.message}` };
+    throw error;
+  }
+  let spki: Buffer;
+  try {
+    spki = locateCsrParts(der).subjectPublicKeyInfo;
+  } catch (error) {
+    if (error instanceof DerError) {
+      return {
+        ok: false,
+        reason: `CSR is not a well-formed PKCS#10 request: ${error.message}`,
+      };
+    }
+    throw error;
+  }
+  let unsupported: string | undefined;
+  try {
+    unsupported = unsupportedKeyReason(createPublicKey({ key: spki, format: "der", type: "spki" }));
+  } catch {
+    return { ok: false, reason: "CSR public key cannot be loaded" };
+  }
+  if (unsupported !== undefined) return { ok: false, reason: `CSR public key: ${unsupported}` };
+  return { ok: true, publicKeyDer: spki };
+}

@@ -1,0 +1,183 @@
+// PEM text (RFC 7468): find the blocks, check them strictly, print them canonically.
+// No message here ever quotes the text it was given: it may hold a private key.
+
+export type PemErrorKind =
+  | "empty"
+  | "no-pem"
+  | "private-key"
+  | "wrong-type"
+  | "count"
+  | "garbage"
+  | "malformed"
+  | "bad-base64";
+
+/**
+ * Text that is not the PEM expected. The message is a fragment meant to follow the name of
+ * the input ("certificate: holds a private key; ..."), and never contains the text itself.
+ */
+export class PemError extends Error {
+  constructor(
+    readonly kind: PemErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "PemError";
+  }
+}
+
+export interface PemBlock {
+  /** The label between BEGIN and the dashes, e.g. "CERTIFICATE". */
+  readonly label: string;
+  readonly der: Buffer;
+  /** Canonical PEM: 64-column base64, "\n" line ends, no trailing newline. */
+  readonly pem: string;
+}
+
+export const CERTIFICATE = "CERTIFICATE";
+export const CERTIFICATE_REQUEST = "CERTIFICATE REQUEST";
+export type PemLabel = typeof CERTIFICATE | typeof CERTIFICATE_REQUEST;
+
+// Older OpenSSL and Java's keytool write this label; Python's `cryptography` reads it too.
+const LABEL_ALIASES: Readonly<Record<string, PemLabel>> = {
+  "NEW CERTIFICATE REQUEST": CERTIFICATE_REQUEST,
+};
+
+const PRIVATE_KEY_HINT = /PRIVATE\s+KEY|Private-Lines:/i;
+const MARKER = /-----(BEGIN|END) ([^\r\n]*?)-----/g;
+const BASE64_BODY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** True when the text holds anything that looks like a private key, armoured or not. */
+export function mentionsPrivateKey(text: string): boolean {
+  return PRIVATE_KEY_HINT.test(text);
+}
+
+export const PRIVATE_KEY_MESSAGE = "holds a private key; refusing it (it is not echoed or logged)";
+
+/** `-----BEGIN label-----`, the base64 in 64-column lines, `-----END label-----`. */
+export function toPem(label: string, der: Uint8Array): string {
+  const base64 = Buffer.from(der).toString("base64");
+  const lines = base64.match(/.{1,64}/g) ?? [];
+  return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`].join("\n");
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function checkGap(text: string, from: number, to: number, where: string): void {
+  const gap = text.slice(from, to);
+  const offset = gap.search(/\S/);
+  if (offset !== -1) {
+    const line = lineOf(text, from + offset);
+    throw new PemError("garbage", `has text that is not PEM ${where} (line ${line})`);
+  }
+}
+
+/**
+ * Every PEM block of the text, in order. Only whitespace may stand before, between and after
+ * them. Refuses any private key before looking further.
+ */
+export function parsePemBlocks(text: string): PemBlock[] {
+  if (mentionsPrivateKey(text)) throw new PemError("private-key", PRIVATE_KEY_MESSAGE);
+  if (text.trim() === "") throw new PemError("empty", "is empty");
+
+  const blocks: PemBlock[] = [];
+  let open: { label: string; bodyStart: number; line: number } | undefined;
+  let previousEnd = 0;
+  for (const match of text.matchAll(MARKER)) {
+    const [marker, kind, label = ""] = match;
+    const index = match.index;
+    if (kind === "BEGIN") {
+      if (open !== undefined) {
+        throw new PemError(
+          "malformed",
+          `block ${blocks.length + 1} (BEGIN ${open.label}, line ${open.line}) has no END line`,
+        );
+      }
+      const where =
+        blocks.length === 0
+          ? "before the first block"
+          : `between blocks ${blocks.length} and ${blocks.length + 1}`;
+      checkGap(text, previousEnd, index, where);
+      open = { label, bodyStart: index + marker.length, line: lineOf(text, index) };
+      continue;
+    }
+    if (open === undefined) {
+      throw new PemError(
+        "malformed",
+        `has END ${label} with no BEGIN (line ${lineOf(text, index)})`,
+      );
+    }
+    if (label !== open.label) {
+      throw new PemError(
+        "malformed",
+        `block ${blocks.length + 1} begins with BEGIN ${open.label} but ends with END ${label}`,
+      );
+    }
+    const body = text.slice(open.bodyStart, index).replace(/\s+/g, "");
+    if (body === "" || !BASE64_BODY.test(body)) {
+      throw new PemError(
+        "bad-base64",
+        `block ${blocks.length + 1} (${label}, line ${open.line}) is not valid base64`,
+      );
+    }
+    const der = Buffer.from(body, "base64");
+    const canonical = LABEL_ALIASES[label] ?? label;
+    blocks.push({ label: canonical, der, pem: toPem(canonical, der) });
+    open = undefined;
+    previousEnd = index + marker.length;
+  }
+  if (open !== undefined) {
+    throw new PemError(
+      "malformed",
+      `block ${blocks.length + 1} (BEGIN ${open.label}, line ${open.line}) has no END line`,
+    );
+  }
+  if (blocks.length === 0) {
+    throw new PemError("no-pem", "holds no PEM block (no -----BEGIN ...----- line)");
+  }
+  checkGap(text, previousEnd, text.length, "after the last block");
+  return blocks;
+}
+
+function describeLabels(blocks: readonly PemBlock[]): string {
+  const counts = new Map<string, number>();
+  for (const block of blocks) counts.set(block.label, (counts.get(block.label) ?? 0) + 1);
+  return [...counts].map(([label, n]) => (n === 1 ? label : `${n} × ${label}`)).join(", ");
+}
+
+/** Every block of the text, all of which must carry `label`; at least one. */
+export function readPems(text: string, label: PemLabel): PemBlock[] {
+  const blocks = parsePemBlocks(text);
+  const wrong = blocks.filter((b) => b.label !== label);
+  if (wrong.length > 0) {
+    throw new PemError(
+      "wrong-type",
+      `expected PEM ${label} blocks only, found ${describeLabels(wrong)}` +
+        (blocks.length > 1 ? ` among ${blocks.length} blocks` : ""),
+    );
+  }
+  return blocks;
+}
+
+/** The one block of the text, which must carry `label`. */
+export function readOnePem(text: string, label: PemLabel): PemBlock {
+  const blocks = parsePemBlocks(text);
+  if (blocks.length === 1 && blocks[0]!.label !== label) {
+    throw new PemError(
+      "wrong-type",
+      `expected one PEM ${label}, found a ${blocks[0]!.label} instead`,
+    );
+  }
+  if (blocks.length !== 1) {
+    const labels = new Set(blocks.map((b) => b.label));
+    const found =
+      labels.size === 1 && labels.has(label)
+        ? `${blocks.length}`
+        : `${blocks.length} (${describeLabels(blocks)})`;
+    throw new PemError("count", `expected one PEM ${label}, found ${found}`);
+  }
+  return blocks[0]!;
+}

@@ -1,0 +1,379 @@
+// Real keys, CSRs, CAs and certificates made with the `openssl` CLI, for any test suite.
+// Everything is PEM text; files live in one temporary directory per process, removed at exit.
+// Keys are generated fresh on each makeKey call (RSA 4096 takes ~0.3 s); sharedKey memoises one
+// per name when a test only needs "some key of that type".
+
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export type KeyType =
+  | "rsa-1024"
+  | "rsa-2048"
+  | "rsa-3072"
+  | "rsa-4096"
+  | "ec-p256"
+  | "ec-p384"
+  | "ec-p521"
+  | "ed25519"
+  | "ed448"
+  | "dsa-2048";
+
+/** The key types a CSR, certificate or CA may have. */
+export const SUPPORTED_KEY_TYPES: readonly KeyType[] = [
+  "rsa-2048",
+  "rsa-3072",
+  "rsa-4096",
+  "ec-p256",
+  "ec-p384",
+  "ed25519",
+];
+
+/** How the library under test names each key type. */
+export const KEY_DESCRIPTIONS: Readonly<Record<KeyType, string>> = {
+  "rsa-1024": "RSA 1024",
+  "rsa-2048": "RSA 2048",
+  "rsa-3072": "RSA 3072",
+  "rsa-4096": "RSA 4096",
+  "ec-p256": "EC P-256",
+  "ec-p384": "EC P-384",
+  "ec-p521": "EC P-521",
+  ed25519: "Ed25519",
+  ed448: "Ed448",
+  "dsa-2048": "DSA 2048",
+};
+
+let workDir: string | undefined;
+let fileCounter = 0;
+
+function dir(): string {
+  if (workDir === undefined) {
+    const created = mkdtempSync(join(tmpdir(), "x509-fixtures-"));
+    workDir = created;
+    process.on("exit", () => rmSync(created, { recursive: true, force: true }));
+  }
+  return workDir;
+}
+
+/** Writes text to a fresh file of the work directory and returns its path. */
+function file(name: string, content = ""): string {
+  const path = join(dir(), `${++fileCounter}-${name}`);
+  writeFileSync(path, content, { mode: 0o600 });
+  return path;
+}
+
+export function openssl(args: readonly string[]): string {
+  return execFileSync("openssl", args, {
+    encoding: "utf8",
+    cwd: dir(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+const GENPKEY_ARGS: Readonly<Record<Exclude<KeyType, "dsa-2048">, readonly string[]>> = {
+  "rsa-1024": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
+  "rsa-2048": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
+  "rsa-3072": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072"],
+  "rsa-4096": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096"],
+  "ec-p256": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
+  "ec-p384": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+  "ec-p521": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
+  ed25519: ["-algorithm", "ED25519"],
+  ed448: ["-algorithm", "ED448"],
+};
+
+let dsaParams: string | undefined;
+
+/** A fresh PKCS#8 private key in PEM. */
+export function makeKey(type: KeyType = "ec-p256"): string {
+  if (type === "dsa-2048") {
+    dsaParams ??= file(
+      "dsa-params.pem",
+      openssl(["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048"]),
+    );
+    return openssl(["genpkey", "-quiet", "-paramfile", dsaParams]);
+  }
+  return openssl(["genpkey", "-quiet", ...GENPKEY_ARGS[type]]);
+}
+
+const shared = new Map<string, string>();
+
+/** One key per (type, name) for the whole process: for tests that need any key of a type. */
+export function sharedKey(type: KeyType, name = "default"): string {
+  const id = `${type}/${name}`;
+  let key = shared.get(id);
+  if (key === undefined) {
+    key = makeKey(type);
+    shared.set(id, key);
+  }
+  return key;
+}
+
+/** The SubjectPublicKeyInfo PEM of a private key. */
+export function publicKeyOf(keyPem: string): string {
+  return openssl(["pkey", "-in", file("key.pem", keyPem), "-pubout"]);
+}
+
+// Subject values go through `openssl -subj`, where "/" "=" "+" and "\" need escaping.
+function subjectArg(parts: readonly (readonly [string, string])[]): string {
+  if (parts.length === 0) return "/";
+  const escape = (v: string): string => v.replace(/[/\\=+]/g, (c) => `\\${c}`);
+  return parts.map(([k, v]) => `/${k}=${escape(v)}`).join("");
+}
+
+export interface CsrOptions {
+  keyType?: KeyType;
+  /** Use this private key instead of a fresh one. */
+  key?: string;
+  /** Left out of the subject when undefined; default "test.example". */
+  commonName?: string | undefined;
+  organization?: string;
+  /** In openssl's syntax: "DNS:a.example", "IP:10.0.0.1", "email:x@y", "URI:https://x". */
+  sans?: readonly string[];
+  /** Adds `x500UniqueIdentifier` to the subject like the requirer libraries do. */
+  uniqueId?: string;
+  /** Digest for the self-signature, e.g. "sha384"; openssl's default otherwise. */
+  digest?: string;
+  /** `openssl req -sigopt` values, e.g. ["rsa_padding_mode:pss"]. */
+  sigopts?: readonly string[];
+}
+
+export interface CsrFixture {
+  /** The CSR as openssl prints it (trailing newline included). */
+  readonly pem: string;
+  readonly key: string;
+}
+
+export function makeCsr(options: CsrOptions = {}): CsrFixture {
+  const key = options.key ?? makeKey(options.keyType ?? "ec-p256");
+  const subject: [string, string][] = [];
+  if (options.organization !== undefined) subject.push(["O", options.organization]);
+  const cn = "commonName" in options ? options.commonName : "test.example";
+  if (cn !== undefined) subject.push(["CN", cn]);
+  if (options.uniqueId !== undefined) subject.push(["x500UniqueIdentifier", options.uniqueId]);
+  const args = ["req", "-new", "-key", file("key.pem", key), "-subj", subjectArg(subject)];
+  if (options.sans !== undefined && options.sans.length > 0) {
+    args.push("-addext", `subjectAltName=${options.sans.join(",")}`);
+  }
+  if (options.digest !== undefined) args.push(`-${options.digest}`);
+  for (const opt of options.sigopts ?? []) args.push("-sigopt", opt);
+  return { pem: openssl(args), key };
+}
+
+export interface CaFixture {
+  /** This CA's certificate. */
+  readonly pem: string;
+  readonly key: string;
+  readonly commonName: string;
+  /** This CA's certificate, then its issuers up to the root. */
+  readonly chain: readonly string[];
+}
+
+export interface ValidityOptions {
+  /** Validity in days from now (ignored when notBefore or notAfter is given); default 30. */
+  days?: number;
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
+export interface SignOptions extends ValidityOptions {
+  /** BasicConstraints CA:TRUE (critical, with keyCertSign) or CA:FALSE; default false. */
+  isCa?: boolean;
+  /** Leave out BasicConstraints altogether. */
+  omitBasicConstraints?: boolean;
+  /** Copy the CSR's extensions (SANs); default true. */
+  copyExtensions?: boolean;
+}
+
+function extensions(options: SignOptions, issuerKnown: boolean): string {
+  const lines = ["subjectKeyIdentifier=hash"];
+  if (issuerKnown) lines.push("authorityKeyIdentifier=keyid");
+  if (options.omitBasicConstraints !== true) {
+    lines.push(
+      options.isCa === true
+        ? "basicConstraints=critical,CA:TRUE"
+        : "basicConstraints=critical,CA:FALSE",
+    );
+  }
+  if (options.isCa === true) lines.push("keyUsage=critical,keyCertSign,cRLSign");
+  return lines.join("\n") + "\n";
+}
+
+function opensslTime(date: Date): string {
+  // GeneralizedTime YYYYMMDDHHMMSSZ, which `openssl ca` accepts for any year.
+  return date
+    .toISOString()
+    .replace(/[-:T]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+}
+
+function serial(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = bytes[0]! & 0x7f;
+  return `0x${bytes.toString("hex")}`;
+}
+
+function validityArgs(options: ValidityOptions): string[] | undefined {
+  if (options.notBefore === undefined && options.notAfter === undefined) return undefined;
+  const notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
+  const notAfter = options.notAfter ?? new Date(notBefore.getTime() + 30 * 86_400_000);
+  return ["-startdate", opensslTime(notBefore), "-enddate", opensslTime(notAfter)];
+}
+
+// `openssl x509 -req` in OpenSSL 3.0 has no -not_before, so explicit dates go through `openssl ca`.
+function signWithCa(
+  csrPath: string,
+  ca: { pem?: string; key: string },
+  ext: string,
+  dates: string[],
+  copy: boolean,
+): string {
+  const db = file("index.txt");
+  const config = file(
+    "ca.cnf",
+    [
+      "[ca]",
+      "default_ca = fixture",
+      "[fixture]",
+      `database = ${db}`,
+      `new_certs_dir = ${dir()}`,
+      `serial = ${file("serial", `${serial().slice(2)}\n`)}`,
+      "default_md = default",
+      "policy = anything",
+      `copy_extensions = ${copy ? "copy" : "none"}`,
+      "unique_subject = no",
+      "email_in_dn = yes",
+      "[anything]",
+      "",
+    ].join("\n"),
+  );
+  const out = file("cert.pem");
+  openssl([
+    "ca",
+    "-batch",
+    "-notext",
+    "-preserveDN",
+    "-config",
+    config,
+    ...(ca.pem === undefined ? [] : ["-cert", file("ca.pem", ca.pem)]),
+    "-keyfile",
+    file("ca.key", ca.key),
+    "-in",
+    csrPath,
+    "-out",
+    out,
+    "-extfile",
+    file("ext.cnf", ext),
+    ...dates,
+  ]);
+  return readFileSync(out, "utf8");
+}
+
+/** A certificate for the CSR, signed by the CA, with the CSR's subject and (by default) SANs. */
+export function signCsr(
+  csr: string | CsrFixture,
+  ca: { pem: string; key: string },
+  options: SignOptions = {},
+): string {
+  const csrPath = file("req.csr", typeof csr === "string" ? csr : csr.pem);
+  const ext = extensions(options, true);
+  const copy = options.copyExtensions !== false;
+  const dates = validityArgs(options);
+  if (dates !== undefined) return signWithCa(csrPath, ca, ext, dates, copy);
+  return openssl([
+    "x509",
+    "-req",
+    "-in",
+    csrPath,
+    "-CA",
+    file("ca.pem", ca.pem),
+    "-CAkey",
+    file("ca.key", ca.key),
+    "-set_serial",
+    serial(),
+    "-days",
+    String(options.days ?? 30),
+    "-extfile",
+    file("ext.cnf", ext),
+    ...(copy ? ["-copy_extensions", "copy"] : []),
+  ]);
+}
+
+export interface CaOptions extends ValidityOptions {
+  keyType?: KeyType;
+  key?: string;
+  commonName?: string;
+  /** Signs this CA with another (an intermediate); a self-signed root when absent. */
+  issuer?: CaFixture;
+  /** Make the "CA" without CA:TRUE, to test issuers that are not CAs. */
+  notACa?: boolean;
+}
+
+let caCounter = 0;
+
+export function makeCa(options: CaOptions = {}): CaFixture {
+  const key = options.key ?? makeKey(options.keyType ?? "ec-p256");
+  const commonName = options.commonName ?? `Fixture CA ${++caCounter}`;
+  const sign: SignOptions = { ...options, isCa: options.notACa !== true };
+  if (options.issuer !== undefined) {
+    const csr = makeCsr({ key, commonName });
+    const pem = signCsr(csr, options.issuer, sign);
+    return { pem, key, commonName, chain: [pem, ...options.issuer.chain] };
+  }
+  const pem = selfSign(key, commonName, sign);
+  return { pem, key, commonName, chain: [pem] };
+}
+
+function selfSign(key: string, commonName: string, options: SignOptions): string {
+  const csr = makeCsr({ key, commonName });
+  const dates = validityArgs(options);
+  const ext = extensions(options, false);
+  if (dates !== undefined) {
+    return signWithCa(file("req.csr", csr.pem), { key }, ext, ["-selfsign", ...dates], false);
+  }
+  return openssl([
+    "x509",
+    "-req",
+    "-in",
+    file("req.csr", csr.pem),
+    "-key",
+    file("key.pem", key),
+    "-set_serial",
+    serial(),
+    "-days",
+    String(options.days ?? 30),
+    "-extfile",
+    file("ext.cnf", ext),
+  ]);
+}
+
+export interface SelfSignedOptions extends SignOptions {
+  keyType?: KeyType;
+  key?: string;
+  commonName?: string;
+}
+
+/** A certificate signed by its own key (CA:FALSE unless isCa). */
+export function makeSelfSigned(options: SelfSignedOptions = {}): { pem: string; key: string } {
+  const key = options.key ?? makeKey(options.keyType ?? "ec-p256");
+  return { pem: selfSign(key, options.commonName ?? "self-signed.example", options), key };
+}
+
+export interface LeafFixture {
+  readonly csr: string;
+  readonly key: string;
+  readonly pem: string;
+}
+
+/** A CSR and the certificate the CA issued for it. */
+export function makeLeaf(ca: CaFixture, options: CsrOptions & SignOptions = {}): LeafFixture {
+  const csr = makeCsr(options);
+  return { csr: csr.pem, key: csr.key, pem: signCsr(csr, ca, options) };
+}
+
+/** Prints a certificate or CSR as openssl sees it, for debugging tests. */
+export function describe(pem: string, kind: "x509" | "req" = "x509"): string {
+  return openssl([kind, "-in", file("in.pem", pem), "-noout", "-text"]);
+}
