@@ -1,0 +1,106 @@
+import { AsnConvert } from "@peculiar/asn1-schema";
+import {
+  Extensions,
+  SubjectAlternativeName,
+  id_ce_subjectAltName,
+  type AttributeValue,
+  type GeneralName,
+  type Name,
+} from "@peculiar/asn1-x509";
+
+// Distinguished names and subject alternative names as people read them.
+
+const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
+  "2.5.4.3": "CN",
+  "2.5.4.4": "SN",
+  "2.5.4.5": "serialNumber",
+  "2.5.4.6": "C",
+  "2.5.4.7": "L",
+  "2.5.4.8": "ST",
+  "2.5.4.9": "STREET",
+  "2.5.4.10": "O",
+  "2.5.4.11": "OU",
+  "2.5.4.12": "title",
+  "2.5.4.17": "postalCode",
+  "2.5.4.42": "GN",
+  "2.5.4.45": "x500UniqueIdentifier",
+  "2.5.4.46": "dnQualifier",
+  "0.9.2342.19200300.100.1.1": "UID",
+  "0.9.2342.19200300.100.1.25": "DC",
+  "1.2.840.113549.1.9.1": "emailAddress",
+};
+
+export const OID_COMMON_NAME = "2.5.4.3";
+
+function escapeValue(value: string): string {
+  // RFC 4514 §2.4: escape the specials, a leading "#" or space, a trailing space, and NUL.
+  return value
+    .replace(/[\\,+"<>;=]/g, (c) => `\\${c}`)
+    .replace(/\0/g, "\\00")
+    .replace(/^([#\s])/, "\\$1")
+    .replace(/(\s)$/, "\\$1");
+}
+
+/** The text of an attribute value, or undefined when it is not a string type. */
+export function attributeText(value: AttributeValue): string | undefined {
+  return (
+    value.utf8String ??
+    value.printableString ??
+    value.ia5String ??
+    value.teletexString ??
+    value.bmpString ??
+    value.universalString
+  );
+}
+
+function formatValue(value: AttributeValue): string {
+  const text = attributeText(value);
+  if (text !== undefined) return escapeValue(text);
+  // A value of another ASN.1 type (a BIT STRING x500UniqueIdentifier, say): "#" and its DER.
+  return value.anyValue === undefined ? "" : `#${Buffer.from(value.anyValue).toString("hex")}`;
+}
+
+/** RFC 4514 form: most specific part first, "CN=foo,O=bar". Empty for an empty name. */
+export function formatName(name: Name): string {
+  return [...name]
+    .reverse()
+    .map((rdn) =>
+      [...rdn]
+        .map((atv) => `${ATTRIBUTE_NAMES[atv.type] ?? atv.type}=${formatValue(atv.value)}`)
+        .join("+"),
+    )
+    .join(",");
+}
+
+/** The first common name of the name, as Python's `cryptography` reads it. */
+export function commonNameOf(name: Name): string | undefined {
+  for (const rdn of name) {
+    for (const atv of rdn) if (atv.type === OID_COMMON_NAME) return attributeText(atv.value);
+  }
+  return undefined;
+}
+
+/** One alternative name in OpenSSL's config syntax: "DNS:a.example", "IP:10.0.0.1". */
+export function formatGeneralName(name: GeneralName): string {
+  if (name.dNSName !== undefined) return `DNS:${name.dNSName}`;
+  if (name.iPAddress !== undefined) return `IP:${name.iPAddress}`;
+  if (name.rfc822Name !== undefined) return `email:${name.rfc822Name}`;
+  if (name.uniformResourceIdentifier !== undefined) return `URI:${name.uniformResourceIdentifier}`;
+  if (name.registeredID !== undefined) return `RID:${name.registeredID}`;
+  if (name.directoryName !== undefined) return `dirName:${formatName(name.directoryName)}`;
+  if (name.otherName !== undefined) return `otherName:${name.otherName.typeId}`;
+  return "unsupported name";
+}
+
+/** The alternative names of a subjectAltName extension value (its OCTET STRING content). */
+export function formatSubjectAltNames(extnValue: ArrayBuffer | Uint8Array): string[] {
+  return [...AsnConvert.parse(extnValue, SubjectAlternativeName)].map(formatGeneralName);
+}
+
+/** The alternative names listed in a set of extensions; none when there is no SAN extension. */
+export function sansOf(extensions: Extensions | undefined): string[] {
+  const san = [...(extensions ?? [])].find((e) => e.extnID === id_ce_subjectAltName);
+  return san === undefined ? [] : formatSubjectAltNames(san.extnValue.buffer);
+}
+
+export { Extensions };
