@@ -178,10 +178,13 @@ function checkIssuers(links: readonly Link[]): void {
   });
 }
 
+/** A certificate issued a moment ago by a CA whose clock runs a little ahead is still fine. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
 function checkDates(links: readonly Link[], now: Date): void {
   for (const { certificate: c, name, input } of links) {
     const span = `valid from ${iso(c.notBefore)} to ${iso(c.notAfter)}`;
-    if (now < c.notBefore) {
+    if (now.getTime() + CLOCK_SKEW_MS < c.notBefore.getTime()) {
       throw new CertificateValidationError(
         input,
         `${name} is not valid yet (${span}; now ${iso(now)})`,

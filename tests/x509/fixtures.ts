@@ -185,19 +185,26 @@ export interface SignOptions extends ValidityOptions {
   omitBasicConstraints?: boolean;
   /** Copy the CSR's extensions (SANs); default true. */
   copyExtensions?: boolean;
+  /** keyUsage in openssl's syntax; default "critical,keyCertSign,cRLSign" for a CA, none else. */
+  keyUsage?: string;
+  /** basicConstraints pathlen of a CA. */
+  pathLength?: number;
 }
 
 function extensions(options: SignOptions, issuerKnown: boolean): string {
   const lines = ["subjectKeyIdentifier=hash"];
   if (issuerKnown) lines.push("authorityKeyIdentifier=keyid");
   if (options.omitBasicConstraints !== true) {
+    const pathLength = options.pathLength === undefined ? "" : `,pathlen:${options.pathLength}`;
     lines.push(
       options.isCa === true
-        ? "basicConstraints=critical,CA:TRUE"
+        ? `basicConstraints=critical,CA:TRUE${pathLength}`
         : "basicConstraints=critical,CA:FALSE",
     );
   }
-  if (options.isCa === true) lines.push("keyUsage=critical,keyCertSign,cRLSign");
+  const keyUsage =
+    options.keyUsage ?? (options.isCa === true ? "critical,keyCertSign,cRLSign" : undefined);
+  if (keyUsage !== undefined) lines.push(`keyUsage=${keyUsage}`);
   return lines.join("\n") + "\n";
 }
 
@@ -301,7 +308,7 @@ export function signCsr(
   ]);
 }
 
-export interface CaOptions extends ValidityOptions {
+export interface CaOptions extends ValidityOptions, Pick<SignOptions, "keyUsage" | "pathLength"> {
   keyType?: KeyType;
   key?: string;
   commonName?: string;
