@@ -207,6 +207,12 @@ function checkKeys(links: readonly Link[]): void {
 /** Checks the certificate against its CSR, request and CA; returns the chain to publish. */
 export function validateProvidedCertificate(input: ProvidedCertificate): ValidatedCertificate {
   const { csr, certificate, requestIsCa } = input;
+  if (!csr.signatureValid) {
+    throw new CertificateValidationError(
+      "certificate-signing-request",
+      "self-signature does not verify with its own public key (the CSR was altered or corrupted)",
+    );
+  }
   if (!samePublicKey(certificate.publicKey, csr.publicKey)) {
     const same = certificate.keyDescription === csr.keyDescription ? ", a different key" : "";
     throw new CertificateValidationError(

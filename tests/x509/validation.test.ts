@@ -150,6 +150,17 @@ describe("validateProvidedCertificate: refusals", () => {
     );
   });
 
+  test("refuses a CSR whose self-signature does not verify", () => {
+    const base = input({ leaf, ca: root });
+    assert.throws(
+      () => validateProvidedCertificate({ ...base, csr: { ...base.csr, signatureValid: false } }),
+      (error: unknown) =>
+        error instanceof CertificateValidationError &&
+        error.input === "certificate-signing-request" &&
+        /self-signature does not verify/.test(error.message),
+    );
+  });
+
   test("refuses a self-signed certificate", () => {
     const self = makeSelfSigned();
     const csr = makeCsr({ key: self.key });
