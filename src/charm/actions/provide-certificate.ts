@@ -12,7 +12,6 @@ import {
   type ParsedCertificate,
 } from "../../x509/certificate.ts";
 import { CsrError, parseCsr } from "../../x509/csr.ts";
-import { describeKey, samePublicKey } from "../../x509/keys.ts";
 import { PemError } from "../../x509/pem.ts";
 import { CertificateValidationError, validateProvidedCertificate } from "../../x509/validation.ts";
 import { csrIdentity } from "../csr-identity.ts";
@@ -51,12 +50,6 @@ export function provideCertificate(context: ActionContext): void {
   const caCertificate = parseInput("ca-certificate", given["ca-certificate"]);
   const chain = given["ca-chain"] ? parseChain(given["ca-chain"]) : undefined;
 
-  if (!samePublicKey(certificate.publicKey, csr.publicKey)) {
-    throw new ActionFailure(
-      `certificate: its public key (${describeKey(certificate.publicKey)}) is not the ` +
-        `CSR's (${describeKey(csr.publicKey)}); was it signed from another request?`,
-    );
-  }
   const { relation, request } = locateRequest(
     relations,
     csrIdentity(csr.pem),
