@@ -1,6 +1,6 @@
 import { AsnConvert } from "@peculiar/asn1-schema";
 import {
-  Extensions,
+  type Extensions,
   SubjectAlternativeName,
   id_ce_subjectAltName,
   type AttributeValue,
@@ -102,5 +102,3 @@ export function sansOf(extensions: Extensions | undefined): string[] {
   const san = [...(extensions ?? [])].find((e) => e.extnID === id_ce_subjectAltName);
   return san === undefined ? [] : formatSubjectAltNames(san.extnValue.buffer);
 }
-
-export { Extensions };

@@ -1,120 +1,19 @@
 // Real keys, CSRs, CAs and certificates made with the `openssl` CLI, for any test suite.
-// Everything is PEM text; files live in one temporary directory per process, removed at exit.
-// Keys are generated fresh on each makeKey call (RSA 4096 takes ~0.3 s); sharedKey memoises one
-// per name when a test only needs "some key of that type".
+// Everything is PEM text. Keys and the openssl runner come from ./openssl.ts.
 
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { makeKey, openssl, workDir, workFile, type KeyType } from "./openssl.ts";
 
-export type KeyType =
-  | "rsa-1024"
-  | "rsa-2048"
-  | "rsa-3072"
-  | "rsa-4096"
-  | "ec-p256"
-  | "ec-p384"
-  | "ec-p521"
-  | "ed25519"
-  | "ed448"
-  | "dsa-2048";
-
-/** The key types a CSR, certificate or CA may have. */
-export const SUPPORTED_KEY_TYPES: readonly KeyType[] = [
-  "rsa-2048",
-  "rsa-3072",
-  "rsa-4096",
-  "ec-p256",
-  "ec-p384",
-  "ed25519",
-];
-
-/** How the library under test names each key type. */
-export const KEY_DESCRIPTIONS: Readonly<Record<KeyType, string>> = {
-  "rsa-1024": "RSA 1024",
-  "rsa-2048": "RSA 2048",
-  "rsa-3072": "RSA 3072",
-  "rsa-4096": "RSA 4096",
-  "ec-p256": "EC P-256",
-  "ec-p384": "EC P-384",
-  "ec-p521": "EC P-521",
-  ed25519: "Ed25519",
-  ed448: "Ed448",
-  "dsa-2048": "DSA 2048",
-};
-
-let workDir: string | undefined;
-let fileCounter = 0;
-
-function dir(): string {
-  if (workDir === undefined) {
-    const created = mkdtempSync(join(tmpdir(), "x509-fixtures-"));
-    workDir = created;
-    process.on("exit", () => rmSync(created, { recursive: true, force: true }));
-  }
-  return workDir;
-}
-
-/** Writes text to a fresh file of the work directory and returns its path. */
-function file(name: string, content = ""): string {
-  const path = join(dir(), `${++fileCounter}-${name}`);
-  writeFileSync(path, content, { mode: 0o600 });
-  return path;
-}
-
-export function openssl(args: readonly string[]): string {
-  return execFileSync("openssl", args, {
-    encoding: "utf8",
-    cwd: dir(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
-const GENPKEY_ARGS: Readonly<Record<Exclude<KeyType, "dsa-2048">, readonly string[]>> = {
-  "rsa-1024": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
-  "rsa-2048": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"],
-  "rsa-3072": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072"],
-  "rsa-4096": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:4096"],
-  "ec-p256": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
-  "ec-p384": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
-  "ec-p521": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
-  ed25519: ["-algorithm", "ED25519"],
-  ed448: ["-algorithm", "ED448"],
-};
-
-let dsaParams: string | undefined;
-
-/** A fresh PKCS#8 private key in PEM. */
-export function makeKey(type: KeyType = "ec-p256"): string {
-  if (type === "dsa-2048") {
-    dsaParams ??= file(
-      "dsa-params.pem",
-      openssl(["genpkey", "-genparam", "-algorithm", "DSA", "-pkeyopt", "dsa_paramgen_bits:2048"]),
-    );
-    return openssl(["genpkey", "-quiet", "-paramfile", dsaParams]);
-  }
-  return openssl(["genpkey", "-quiet", ...GENPKEY_ARGS[type]]);
-}
-
-const shared = new Map<string, string>();
-
-/** One key per (type, name) for the whole process: for tests that need any key of a type. */
-export function sharedKey(type: KeyType, name = "default"): string {
-  const id = `${type}/${name}`;
-  let key = shared.get(id);
-  if (key === undefined) {
-    key = makeKey(type);
-    shared.set(id, key);
-  }
-  return key;
-}
-
-/** The SubjectPublicKeyInfo PEM of a private key. */
-export function publicKeyOf(keyPem: string): string {
-  return openssl(["pkey", "-in", file("key.pem", keyPem), "-pubout"]);
-}
+export {
+  KEY_DESCRIPTIONS,
+  SUPPORTED_KEY_TYPES,
+  makeKey,
+  openssl,
+  publicKeyOf,
+  sharedKey,
+  type KeyType,
+} from "./openssl.ts";
 
 // Subject values go through `openssl -subj`, where "/" "=" "+" and "\" need escaping.
 function subjectArg(parts: readonly (readonly [string, string])[]): string {
@@ -153,7 +52,7 @@ export function makeCsr(options: CsrOptions = {}): CsrFixture {
   const cn = "commonName" in options ? options.commonName : "test.example";
   if (cn !== undefined) subject.push(["CN", cn]);
   if (options.uniqueId !== undefined) subject.push(["x500UniqueIdentifier", options.uniqueId]);
-  const args = ["req", "-new", "-key", file("key.pem", key), "-subj", subjectArg(subject)];
+  const args = ["req", "-new", "-key", workFile("key.pem", key), "-subj", subjectArg(subject)];
   if (options.sans !== undefined && options.sans.length > 0) {
     args.push("-addext", `subjectAltName=${options.sans.join(",")}`);
   }
@@ -237,16 +136,16 @@ function signWithCa(
   dates: string[],
   copy: boolean,
 ): string {
-  const db = file("index.txt");
-  const config = file(
+  const db = workFile("index.txt");
+  const config = workFile(
     "ca.cnf",
     [
       "[ca]",
       "default_ca = fixture",
       "[fixture]",
       `database = ${db}`,
-      `new_certs_dir = ${dir()}`,
-      `serial = ${file("serial", `${serial().slice(2)}\n`)}`,
+      `new_certs_dir = ${workDir()}`,
+      `serial = ${workFile("serial", `${serial().slice(2)}\n`)}`,
       "default_md = default",
       "policy = anything",
       `copy_extensions = ${copy ? "copy" : "none"}`,
@@ -256,7 +155,7 @@ function signWithCa(
       "",
     ].join("\n"),
   );
-  const out = file("cert.pem");
+  const out = workFile("cert.pem");
   openssl([
     "ca",
     "-batch",
@@ -264,15 +163,15 @@ function signWithCa(
     "-preserveDN",
     "-config",
     config,
-    ...(ca.pem === undefined ? [] : ["-cert", file("ca.pem", ca.pem)]),
+    ...(ca.pem === undefined ? [] : ["-cert", workFile("ca.pem", ca.pem)]),
     "-keyfile",
-    file("ca.key", ca.key),
+    workFile("ca.key", ca.key),
     "-in",
     csrPath,
     "-out",
     out,
     "-extfile",
-    file("ext.cnf", ext),
+    workFile("ext.cnf", ext),
     ...dates,
   ]);
   return readFileSync(out, "utf8");
@@ -284,7 +183,7 @@ export function signCsr(
   ca: { pem: string; key: string },
   options: SignOptions = {},
 ): string {
-  const csrPath = file("req.csr", typeof csr === "string" ? csr : csr.pem);
+  const csrPath = workFile("req.csr", typeof csr === "string" ? csr : csr.pem);
   const ext = extensions(options, true);
   const copy = options.copyExtensions !== false;
   const dates = validityArgs(options);
@@ -295,15 +194,15 @@ export function signCsr(
     "-in",
     csrPath,
     "-CA",
-    file("ca.pem", ca.pem),
+    workFile("ca.pem", ca.pem),
     "-CAkey",
-    file("ca.key", ca.key),
+    workFile("ca.key", ca.key),
     "-set_serial",
     serial(),
     "-days",
     String(options.days ?? 30),
     "-extfile",
-    file("ext.cnf", ext),
+    workFile("ext.cnf", ext),
     ...(copy ? ["-copy_extensions", "copy"] : []),
   ]);
 }
@@ -338,21 +237,21 @@ function selfSign(key: string, commonName: string, options: SignOptions): string
   const dates = validityArgs(options);
   const ext = extensions(options, false);
   if (dates !== undefined) {
-    return signWithCa(file("req.csr", csr.pem), { key }, ext, ["-selfsign", ...dates], false);
+    return signWithCa(workFile("req.csr", csr.pem), { key }, ext, ["-selfsign", ...dates], false);
   }
   return openssl([
     "x509",
     "-req",
     "-in",
-    file("req.csr", csr.pem),
+    workFile("req.csr", csr.pem),
     "-key",
-    file("key.pem", key),
+    workFile("key.pem", key),
     "-set_serial",
     serial(),
     "-days",
     String(options.days ?? 30),
     "-extfile",
-    file("ext.cnf", ext),
+    workFile("ext.cnf", ext),
   ]);
 }
 
@@ -382,5 +281,5 @@ export function makeLeaf(ca: CaFixture, options: CsrOptions & SignOptions = {}):
 
 /** Prints a certificate or CSR as openssl sees it, for debugging tests. */
 export function describe(pem: string, kind: "x509" | "req" = "x509"): string {
-  return openssl([kind, "-in", file("in.pem", pem), "-noout", "-text"]);
+  return openssl([kind, "-in", workFile("in.pem", pem), "-noout", "-text"]);
 }
