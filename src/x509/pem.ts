@@ -44,6 +44,7 @@ const LABEL_ALIASES: Readonly<Record<string, PemLabel>> = {
 
 const PRIVATE_KEY_HINT = /PRIVATE\s+KEY|Private-Lines:/i;
 const MARKER = /-----(BEGIN|END) ([^\r\n]*?)-----/g;
+const LABEL = /^[A-Z0-9][A-Z0-9 #._-]{0,40}$/;
 const BASE64_BODY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** True when the text holds anything that looks like a private key, armoured or not. */
@@ -89,6 +90,13 @@ export function parsePemBlocks(text: string): PemBlock[] {
   for (const match of text.matchAll(MARKER)) {
     const [marker, kind, label = ""] = match;
     const index = match.index;
+    // Labels are echoed in messages, so only short, plain ones are accepted.
+    if (!LABEL.test(label)) {
+      throw new PemError(
+        "malformed",
+        `has a ${kind} line with an unusual label (line ${lineOf(text, index)})`,
+      );
+    }
     if (kind === "BEGIN") {
       if (open !== undefined) {
         throw new PemError(

@@ -107,6 +107,15 @@ describe("parsePemBlocks", () => {
     );
   });
 
+  test("refuses an odd label without echoing it", () => {
+    const error = throwsPem(
+      () => parsePemBlocks(ca.pem.replace(/CERTIFICATE/g, "secret value 1234")),
+      "malformed",
+      /BEGIN line with an unusual label \(line 1\)/,
+    );
+    assert.ok(!error.message.includes("secret"));
+  });
+
   test("refuses a body that is not strict base64", () => {
     const lines = ca.pem.trim().split("\n");
     const bad = [lines[0], `${lines[1]!.slice(0, 10)}*${lines[1]!.slice(11)}`, ...lines.slice(2)];
