@@ -1,9 +1,13 @@
 // The simulated model, kept in <simDir>/state.json so that the hook-tool processes and the
-// simulator share it. Only one hook runs at a time, but a charm may still run tools in
-// parallel, so every read-modify-write goes through a lock directory.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// simulator share it (state-store.ts reads and writes it under a lock). The simulator checks
+// the file against this schema every time it reads it.
 import { z } from "zod";
+import {
+  readState as readStoredState,
+  updateState as updateStoredState,
+  writeState,
+  type StateParser,
+} from "./state-store.ts";
 
 const Bag = z.record(z.string(), z.string());
 
@@ -168,47 +172,14 @@ export function emptyState(modelName: string, uuid: string): State {
   };
 }
 
-const statePath = (dir: string): string => join(dir, "state.json");
+const parseState: StateParser = (raw) => StateSchema.parse(raw);
 
 export function readState(dir: string): State {
-  return StateSchema.parse(JSON.parse(readFileSync(statePath(dir), "utf8")));
+  return readStoredState(dir, parseState);
 }
 
-export function writeState(dir: string, state: State): void {
-  const tmp = `${statePath(dir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 1));
-  renameSync(tmp, statePath(dir));
-}
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-function acquire(lock: string): void {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      // A holder that died leaves the lock behind; a lock older than the deadline is stale.
-      const info = statSync(lock, { throwIfNoEntry: false });
-      const stale = info !== undefined && Date.now() - info.mtimeMs > 10_000;
-      if (stale || Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
-      Atomics.wait(sleeper, 0, 0, 5);
-    }
-  }
-}
-
-/** Read, change and write the state under the lock; fn's return value is passed through. */
 export function updateState<T>(dir: string, fn: (state: State) => T): T {
-  const lock = join(dir, "state.lock");
-  acquire(lock);
-  try {
-    const state = readState(dir);
-    const result = fn(state);
-    writeState(dir, state);
-    return result;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  return updateStoredState(dir, fn, parseState);
 }
+
+export { writeState };

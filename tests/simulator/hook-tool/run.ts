@@ -1,6 +1,6 @@
 // The server side of one hook-tool call (what jujuc's Jujuc.Main does): find the context,
 // record the call, apply injected faults, run the command, map errors to exit codes.
-import { updateState } from "../state.ts";
+import { updateState } from "../state-store.ts";
 import { HelpRequested, UsageError } from "./flags.ts";
 import { actionFail, actionGet, actionLog, actionSet } from "./action-tools.ts";
 import {
