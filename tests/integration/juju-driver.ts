@@ -1,0 +1,331 @@
+// The scenarios' driver over the `juju` CLI (Juju 3.6): a fresh temporary model on the current
+// controller, this charm packed by scripts/pack.ts (or TLS_OPERATOR_CHARM), and Charmhub's
+// tls-certificates-requirer from channel stable. Every read is `--format=json`.
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { z } from "zod";
+import { packCharm } from "../../scripts/pack/charm.ts";
+import { hostJujuArch, isArch } from "../../scripts/pack/node-runtime.ts";
+import { CHARM_DIR } from "../e2e/harness.ts";
+import type {
+  ActionOutcome,
+  DeployOptions,
+  Driver,
+  Patience,
+  RequirerConfig,
+  Status,
+} from "./driver.ts";
+
+const exec = promisify(execFile);
+
+export const REQUIRER_CHARM = "tls-certificates-requirer";
+export const REQUIRER_CHANNEL = "stable";
+
+const StatusValue = z.object({ current: z.string(), message: z.string().optional() }).loose();
+const UnitJson = z
+  .object({
+    "workload-status": StatusValue,
+    "juju-status": StatusValue,
+    leader: z.boolean().optional(),
+  })
+  .loose();
+const StatusJson = z
+  .object({
+    applications: z
+      .record(z.string(), z.object({ units: z.record(z.string(), UnitJson).optional() }).loose())
+      .optional(),
+  })
+  .loose();
+type StatusJson = z.infer<typeof StatusJson>;
+
+const RelationInfo = z
+  .object({
+    endpoint: z.string(),
+    "application-data": z.record(z.string(), z.string()).optional(),
+    "related-units": z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+const ShowUnitJson = z.record(
+  z.string(),
+  z.object({ "relation-info": z.array(RelationInfo).optional() }).loose(),
+);
+
+const ActionJson = z.record(
+  z.string(),
+  z
+    .object({
+      status: z.string(),
+      message: z.string().optional(),
+      results: z.record(z.string(), z.unknown()).optional(),
+    })
+    .loose(),
+);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const unitNumber = (unit: string): number => Number(unit.slice(unit.lastIndexOf("/") + 1));
+
+export interface JujuDriverOptions {
+  /** A .charm to deploy; default: pack one now with scripts/pack.ts. */
+  readonly charm?: string;
+  /** Keep the model afterwards, for debugging. */
+  readonly keepModel?: boolean;
+  /** How long settle() waits for the model to go idle. */
+  readonly settleTimeoutMs?: number;
+}
+
+export class JujuDriver implements Driver {
+  readonly name = "juju";
+  readonly patience: Patience = { timeoutMs: 5 * 60_000, intervalMs: 5_000 };
+  private readonly scratch = mkdtempSync(join(tmpdir(), "juju-driver-"));
+
+  private constructor(
+    private readonly model: string,
+    private readonly charm: string,
+    private readonly options: JujuDriverOptions,
+  ) {}
+
+  /** Adds a model named tls-it-<random> on the current controller. */
+  static async create(options: JujuDriverOptions = {}): Promise<JujuDriver> {
+    const envArch = process.env["TLS_OPERATOR_ARCH"];
+    const arch = envArch !== undefined && isArch(envArch) ? envArch : hostJujuArch();
+    const charm =
+      options.charm ??
+      process.env["TLS_OPERATOR_CHARM"] ??
+      (await packCharm({ root: CHARM_DIR, arch })).path;
+    const model = `tls-it-${randomBytes(3).toString("hex")}`;
+    await juju("add-model", model);
+    const driver = new JujuDriver(model, resolve(charm), {
+      keepModel: process.env["TLS_IT_KEEP_MODEL"] === "1",
+      ...options,
+    });
+    // Status is refreshed on update-status too; a minute keeps the wait short without making
+    // the model so busy that it never looks idle.
+    await driver.juju("model-config", "update-status-hook-interval=1m");
+    return driver;
+  }
+
+  private juju(...args: string[]): Promise<string> {
+    return juju(...args, "-m", this.model);
+  }
+
+  private async status(): Promise<StatusJson> {
+    return StatusJson.parse(JSON.parse(await this.juju("status", "--format=json")));
+  }
+
+  private async unitsJson(app: string): Promise<Record<string, z.infer<typeof UnitJson>>> {
+    return (await this.status()).applications?.[app]?.units ?? {};
+  }
+
+  async deployOperator(app: string, options: DeployOptions = {}): Promise<void> {
+    await this.juju(
+      "deploy",
+      this.charm,
+      app,
+      "--base",
+      "ubuntu@24.04",
+      "-n",
+      String(options.units ?? 1),
+    );
+  }
+
+  async deployRequirer(
+    app: string,
+    options: DeployOptions & { config?: RequirerConfig } = {},
+  ): Promise<void> {
+    const config = Object.entries(requirerConfig(options.config ?? {})).flatMap(([k, v]) => [
+      "--config",
+      `${k}=${v}`,
+    ]);
+    await this.juju(
+      "deploy",
+      REQUIRER_CHARM,
+      app,
+      "--channel",
+      REQUIRER_CHANNEL,
+      "-n",
+      String(options.units ?? 1),
+      ...config,
+    );
+  }
+
+  async integrate(provider: string, requirer: string): Promise<void> {
+    await this.juju("integrate", `${provider}:certificates`, `${requirer}:certificates`);
+  }
+
+  /**
+   * Waits until every unit's agent has been idle for three polls in a row. A unit in error
+   * fails at once with its message rather than at the timeout.
+   */
+  async settle(): Promise<void> {
+    const deadline = Date.now() + (this.options.settleTimeoutMs ?? 30 * 60_000);
+    let idlePolls = 0;
+    let last = "";
+    while (Date.now() < deadline) {
+      const apps = (await this.status()).applications ?? {};
+      const busy: string[] = [];
+      for (const [app, { units }] of Object.entries(apps)) {
+        if (units === undefined) busy.push(`${app} (no units yet)`);
+        for (const [name, unit] of Object.entries(units ?? {})) {
+          for (const status of [unit["workload-status"], unit["juju-status"]]) {
+            if (status.current === "error") {
+              throw new Error(`${name} is in error: ${status.message ?? ""}`);
+            }
+          }
+          if (unit["juju-status"].current !== "idle") busy.push(name);
+        }
+      }
+      last = busy.join(", ");
+      idlePolls = busy.length === 0 ? idlePolls + 1 : 0;
+      if (idlePolls >= 3) return;
+      await sleep(5_000);
+    }
+    throw new Error(`model ${this.model} did not settle; still busy: ${last}`);
+  }
+
+  async config(app: string, config: RequirerConfig): Promise<void> {
+    const pairs = Object.entries(requirerConfig(config)).map(([k, v]) => `${k}=${v}`);
+    if (pairs.length > 0) await this.juju("config", app, ...pairs);
+  }
+
+  async addUnits(app: string, count: number): Promise<string[]> {
+    const before = new Set(await this.units(app));
+    await this.juju("add-unit", app, "-n", String(count));
+    for (;;) {
+      const added = (await this.units(app)).filter((u) => !before.has(u));
+      if (added.length >= count) return added;
+      await sleep(2_000);
+    }
+  }
+
+  async removeUnit(unit: string): Promise<void> {
+    await this.juju("remove-unit", unit, "--no-prompt");
+    const app = unit.slice(0, unit.lastIndexOf("/"));
+    const deadline = Date.now() + 15 * 60_000;
+    while ((await this.units(app)).includes(unit)) {
+      if (Date.now() > deadline) throw new Error(`${unit} was not removed`);
+      await sleep(5_000);
+    }
+  }
+
+  async units(app: string): Promise<string[]> {
+    return Object.keys(await this.unitsJson(app)).sort((a, b) => unitNumber(a) - unitNumber(b));
+  }
+
+  async leader(app: string): Promise<string> {
+    const deadline = Date.now() + this.patience.timeoutMs;
+    for (;;) {
+      const leader = Object.entries(await this.unitsJson(app)).find(([, u]) => u.leader === true);
+      if (leader) return leader[0];
+      if (Date.now() > deadline) throw new Error(`${app} has no leader`);
+      await sleep(this.patience.intervalMs);
+    }
+  }
+
+  async unitStatus(unit: string): Promise<Status> {
+    const app = unit.slice(0, unit.lastIndexOf("/"));
+    const found = (await this.unitsJson(app))[unit];
+    if (!found) throw new Error(`unit ${unit} not found`);
+    const { current, message } = found["workload-status"];
+    return { status: current, message: message ?? "" };
+  }
+
+  async runAction(
+    unit: string,
+    action: string,
+    params: Record<string, unknown> = {},
+  ): Promise<ActionOutcome> {
+    // A params file keeps values as they are: `k=v` on the command line is read as YAML.
+    const file = join(this.scratch, `params-${randomBytes(4).toString("hex")}.json`);
+    writeFileSync(file, JSON.stringify(params));
+    let stdout: string;
+    try {
+      stdout = await this.juju("run", unit, action, "--params", file, "--format=json", "--wait=5m");
+    } catch (error) {
+      // A failed action exits non-zero but still prints its outcome.
+      stdout = String((error as { stdout?: unknown }).stdout ?? "");
+      if (stdout.trim() === "") throw error;
+    }
+    const [outcome] = Object.values(ActionJson.parse(JSON.parse(stdout)));
+    if (!outcome) throw new Error(`juju run ${unit} ${action} printed no outcome`);
+    return {
+      status: outcome.status === "completed" ? "completed" : "failed",
+      ...(outcome.message ? { message: outcome.message } : {}),
+      results: outcome.results ?? {},
+    };
+  }
+
+  /**
+   * Read through `juju show-unit` from both ends of the relation; of the application databags
+   * shown, the provider's is the one with a `certificates` key (requirers never write one),
+   * which spares us depending on which side's bag show-unit calls application-data.
+   */
+  async providerAppData(provider: string, requirer: string): Promise<Record<string, string>> {
+    const views: [string, string][] = [
+      [(await this.units(requirer))[0] ?? "", provider],
+      [await this.leader(provider), requirer],
+    ];
+    for (const [unit, other] of views) {
+      if (unit === "") continue;
+      const shown = ShowUnitJson.parse(
+        JSON.parse(await this.juju("show-unit", unit, "--format=json")),
+      );
+      for (const info of shown[unit]?.["relation-info"] ?? []) {
+        if (info.endpoint !== "certificates") continue;
+        const relatedUnits = Object.keys(info["related-units"] ?? {});
+        if (relatedUnits.length > 0 && !relatedUnits.some((u) => u.startsWith(`${other}/`))) {
+          continue;
+        }
+        const data = info["application-data"] ?? {};
+        if ("certificates" in data) return data;
+      }
+    }
+    return {};
+  }
+
+  async destroy(): Promise<void> {
+    rmSync(this.scratch, { recursive: true, force: true });
+    if (this.options.keepModel) {
+      console.log(`keeping model ${this.model} (TLS_IT_KEEP_MODEL=1)`);
+      return;
+    }
+    await juju("destroy-model", this.model, "--no-prompt", "--destroy-storage", "--force");
+  }
+}
+
+/** Charmhub's tls-certificates-requirer spells its options with underscores; mode is the same. */
+function requirerConfig(config: RequirerConfig): Record<string, string> {
+  return config.mode === undefined ? {} : { mode: config.mode };
+}
+
+async function juju(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await exec("juju", args, { maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
+    throw Object.assign(new Error(`juju ${args.join(" ")} failed: ${stderr}`), {
+      stdout: (error as { stdout?: unknown }).stdout,
+    });
+  }
+}
+
+/** Why the real-controller suite cannot run here, or undefined when it can. */
+export async function controllerUnavailable(): Promise<string | undefined> {
+  const needs = "the real-controller suite needs a bootstrapped controller; skipped";
+  try {
+    await exec("sh", ["-c", "command -v juju"]);
+  } catch {
+    return `juju not found on PATH: ${needs}`;
+  }
+  try {
+    await exec("juju", ["whoami"], { timeout: 30_000 });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
+    return `juju whoami failed (${stderr.split("\n")[0] ?? "no output"}): ${needs}`;
+  }
+  return undefined;
+}
