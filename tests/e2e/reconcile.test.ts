@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import type { Simulator } from "../simulator/index.ts";
+import { makeCa, makeCsr, signCsr } from "../x509/fixtures.ts";
+import { LEADER, OPERATOR, deployModel, outstanding, provide } from "./harness.ts";
+
+const REQUESTS = "certificate_signing_requests";
+
+describe("every hook reconciles requests and answers", () => {
+  let sim: Simulator;
+  let relationId: number;
+  const ca = makeCa();
+
+  before(async () => {
+    const model = await deployModel({ operatorUnits: 2, requirers: [{ units: 3 }] });
+    sim = model.sim;
+    relationId = model.relations["tls-requirer"] ?? -1;
+    for (const request of await outstanding(sim)) {
+      const run = await provide(sim, {
+        csr: request.csr,
+        certificate: signCsr(request.csr, ca),
+        caCertificate: ca.pem,
+      });
+      assert.equal(run.status, "completed", run.message);
+    }
+  });
+
+  const ourEntries = () =>
+    JSON.parse(sim.relationData(relationId, OPERATOR)["certificates"] ?? "null") as {
+      certificate_signing_request: string;
+    }[];
+
+  it("shows on a non-leader that the leader serves requests, and refuses actions there", async () => {
+    assert.equal(
+      sim.unitStatus(`${OPERATOR}/1`).message,
+      "Standby: the leader unit serves certificate requests",
+    );
+    for (const action of ["get-outstanding-certificate-requests", "get-certificate-request"]) {
+      const params = action === "get-certificate-request" ? { "relation-id": relationId } : {};
+      const run = await sim.runAction(`${OPERATOR}/1`, action, params);
+      assert.equal(run.status, "failed");
+      assert.match(run.message ?? "", /not the leader; run this action on the leader/);
+    }
+  });
+
+  it("filters by relation-id and names unknown relations", async () => {
+    assert.deepEqual(await outstanding(sim, { "relation-id": relationId }), []);
+    const run = await sim.runAction(LEADER, "get-certificate-request", { "relation-id": 42 });
+    assert.equal(run.status, "failed");
+    assert.match(run.message ?? "", /relation-id 42 is not a certificates relation/);
+  });
+
+  it("skips a malformed request with a log naming the unit, and serves the others", async () => {
+    const bag = sim.relationData(relationId, "tls-requirer/2");
+    const good = makeCsr();
+    sim.setRelationData(
+      relationId,
+      "tls-requirer/2",
+      {
+        ...bag,
+        [REQUESTS]: JSON.stringify([
+          {
+            certificate_signing_request:
+              "-----BEGIN CERTIFICATE REQUEST-----\nnot base64\n-----END CERTIFICATE REQUEST-----",
+          },
+          { certificate_signing_request: 42 },
+          ...(JSON.parse(bag[REQUESTS] ?? "[]") as unknown[]),
+          { certificate_signing_request: good.pem },
+        ]),
+      },
+      { notify: true },
+    );
+    await sim.settle();
+    assert.equal(sim.agentStatus(`${OPERATOR}/0`).status, "idle");
+    const requests = await outstanding(sim);
+    assert.deepEqual(
+      requests.map((r) => [r.unit_name, r.csr]),
+      [["tls-requirer/2", good.pem.trim()]],
+    );
+    const warnings = sim
+      .logs(`${OPERATOR}/0`)
+      .filter((line) => line.level === "WARNING" && line.message.includes("tls-requirer/2"));
+    assert.ok(
+      warnings.some((line) => line.message.includes("item 1")),
+      JSON.stringify(warnings),
+    );
+    assert.ok(warnings.some((line) => line.message.includes("certificate signing request")));
+    assert.equal(ourEntries().length, 3, "the certificates already given must stay");
+    sim.setRelationData(relationId, "tls-requirer/2", bag, { notify: true });
+    await sim.settle();
+    assert.deepEqual(await outstanding(sim), []);
+  });
+
+  it("keeps every certificate while a requirer's databag is unreadable", async () => {
+    const bag = sim.relationData(relationId, "tls-requirer/1");
+    sim.setRelationData(
+      relationId,
+      "tls-requirer/1",
+      { ...bag, [REQUESTS]: "{not json" },
+      { notify: true },
+    );
+    await sim.settle();
+    assert.equal(ourEntries().length, 3);
+    sim.setRelationData(relationId, "tls-requirer/1", bag, { notify: true });
+    await sim.settle();
+    assert.equal(ourEntries().length, 3);
+  });
+
+  it("drops the answer to a CSR that was renewed, and lists the new one", async () => {
+    const before = ourEntries().map((e) => e.certificate_signing_request);
+    const run = await sim.runAction("tls-requirer/0", "renew");
+    assert.equal(run.status, "completed", run.message);
+    const after = ourEntries().map((e) => e.certificate_signing_request);
+    assert.equal(after.length, 2);
+    assert.ok(after.every((csr) => before.includes(csr)));
+    const units = (await outstanding(sim)).map((r) => r.unit_name);
+    assert.deepEqual(units, ["tls-requirer/0"]);
+  });
+
+  it("drops the answers of a unit that departed", async () => {
+    await sim.removeUnit("tls-requirer/1");
+    assert.equal(ourEntries().length, 1);
+    const units = (await outstanding(sim)).map((r) => r.unit_name);
+    assert.deepEqual(units, ["tls-requirer/0"]);
+    assert.equal(
+      sim.unitStatus(`${OPERATOR}/0`).message,
+      "1 outstanding request, use juju actions to provide certificates",
+    );
+  });
+
+  it("writes [] rather than nothing once no certificate is left", async () => {
+    await sim.removeUnit("tls-requirer/2");
+    await sim.removeUnit("tls-requirer/0");
+    assert.equal(sim.relationData(relationId, OPERATOR)["certificates"], "[]");
+  });
+});
