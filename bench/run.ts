@@ -1,0 +1,336 @@
+// `npm run bench`: how the charm's dispatch costs grow with the model, against issue 7's targets.
+// Writes docs/benchmarks.md. Options: --quick (fewer repetitions, no 2,000-CSR model), --no-sim.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+import { makeCa, signCsr } from "../tests/x509/fixtures.ts";
+import { charmBundleGraph, isAsn1Library } from "./bundle-graph.ts";
+import { csrFactory } from "./csrs.ts";
+import { fakeTools, runFake, type EventSpec, type FakeRun, type FakeTools } from "./fake-tools.ts";
+import { duplicateCalls, fmt, median, timeAsync, timeProcess } from "./measure.ts";
+import { buildModel, CHARM_DIR, OPERATOR, type BenchModel, type PlacedCsr } from "./model.ts";
+import { renderReport, type OpResult, type Report, type SizeResult } from "./report.ts";
+
+const quick = process.argv.includes("--quick");
+const withSim = !process.argv.includes("--no-sim");
+
+const SIZES = [
+  { relations: 1, unitsPerRelation: 10, csrsPerUnit: 2, fakeReps: 7, simReps: 3 },
+  { relations: 10, unitsPerRelation: 10, csrsPerUnit: 2, fakeReps: 5, simReps: 2 },
+  // The simulator's tools re-read and re-write a multi-megabyte state file on every call here
+  // (~1,300 calls a dispatch): minutes per run, so this size runs on the fake tools only.
+  { relations: 100, unitsPerRelation: 10, csrsPerUnit: 2, fakeReps: 3, simReps: 0 },
+].slice(0, quick ? 2 : 3);
+const BASELINE_REPS = quick ? 7 : 15;
+
+const INPROCESS = join(CHARM_DIR, "build/bench-inprocess.mjs");
+const SPLIT_DIR = join(CHARM_DIR, "build/bench-split");
+const ASN1_ONLY = join(CHARM_DIR, "build/bench-asn1-only.mjs");
+
+const banner = {
+  js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+};
+const shared = {
+  bundle: true,
+  platform: "node" as const,
+  format: "esm" as const,
+  target: "node20",
+  legalComments: "none" as const,
+  logLevel: "warning" as const,
+  banner,
+  absWorkingDir: CHARM_DIR,
+};
+
+async function buildHelpers(): Promise<void> {
+  await build({ ...shared, entryPoints: ["bench/inprocess-entry.ts"], outfile: INPROCESS });
+  // The same charm with code splitting: lazy imports become chunks that a hook reads only when it
+  // needs them. For comparison with dist/charm.mjs, which holds everything in one file.
+  await build({
+    ...shared,
+    entryPoints: { charm: "src/main.ts" },
+    outdir: SPLIT_DIR,
+    splitting: true,
+    outExtension: { ".js": ".mjs" },
+  });
+  await build({
+    ...shared,
+    stdin: {
+      contents: 'import "@peculiar/asn1-csr"; import "@peculiar/asn1-x509";',
+      resolveDir: CHARM_DIR,
+    },
+    outfile: ASN1_ONLY,
+  });
+}
+
+function machine(): Report["machine"] {
+  const cpuinfo = readFileSync("/proc/cpuinfo", "utf8");
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? "unknown";
+  return {
+    cpu: model.trim(),
+    cores: cpus().length,
+    node: process.version,
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    kernel: execFileSync("uname", ["-sr"], { encoding: "utf8" }).trim(),
+  };
+}
+
+interface Op {
+  readonly key: string;
+  readonly label: string;
+  readonly event: EventSpec;
+  /** Runs the same dispatch on the simulator, returning its tool calls. */
+  readonly sim: () => Promise<{ toolCalls: string[][]; ok: boolean }>;
+}
+
+const b64 = (text: string): string => Buffer.from(text).toString("base64");
+
+function operations(model: BenchModel, target: PlacedCsr, certificate: string, ca: string): Op[] {
+  const { sim, leader } = model;
+  const first = model.relations[0]!;
+  const provideParams = (withWhere: boolean): Record<string, unknown> => ({
+    "certificate-signing-request": b64(target.csr),
+    certificate: b64(certificate),
+    "ca-certificate": b64(ca),
+    ...(withWhere ? { "unit-name": target.unit, "relation-id": target.relationId } : {}),
+  });
+  // provide-certificate writes once; put our bag back so each simulator run does the same work.
+  const ourBag = sim.relationData(target.relationId, OPERATOR);
+  const action = (name: string, params: Record<string, unknown>) => async () => {
+    sim.setRelationData(target.relationId, OPERATOR, ourBag);
+    const run = await sim.runAction(leader, name, params);
+    if (run.status !== "completed") console.error(`${name}: ${run.message ?? ""}`);
+    return { toolCalls: run.toolCalls, ok: run.status === "completed" };
+  };
+  const hook =
+    (name: string, spec: Parameters<typeof sim.runHook>[2] = {}) =>
+    async () => {
+      const run = await sim.runHook(leader, name, spec);
+      return { toolCalls: run.toolCalls, ok: run.exitCode === 0 };
+    };
+  const remoteUnit = first.units[0]!;
+  const changed = { relationId: first.id, remoteUnit, remoteApp: first.app };
+  return [
+    {
+      key: "relation-changed",
+      label: "certificates-relation-changed",
+      event: { unit: leader, name: "certificates-relation-changed", ...changed },
+      sim: hook("certificates-relation-changed", changed),
+    },
+    {
+      key: "update-status",
+      label: "update-status",
+      event: { unit: leader, name: "update-status" },
+      sim: hook("update-status"),
+    },
+    {
+      key: "get-outstanding",
+      label: "get-outstanding-certificate-requests",
+      event: { unit: leader, name: "get-outstanding-certificate-requests", action: { params: {} } },
+      sim: action("get-outstanding-certificate-requests", {}),
+    },
+    {
+      key: "provide-where",
+      label: "provide-certificate, unit-name + relation-id",
+      event: {
+        unit: leader,
+        name: "provide-certificate",
+        action: { params: provideParams(true) },
+      },
+      sim: action("provide-certificate", provideParams(true)),
+    },
+    {
+      key: "provide-bare",
+      label: "provide-certificate, neither",
+      event: {
+        unit: leader,
+        name: "provide-certificate",
+        action: { params: provideParams(false) },
+      },
+      sim: action("provide-certificate", provideParams(false)),
+    },
+  ];
+}
+
+function succeeded(run: FakeRun, op: Op): void {
+  const failed = run.exitCode !== 0 || run.toolCalls.some((call) => call[0] === "action-fail");
+  if (failed) {
+    const why = run.toolCalls.find((call) => call[0] === "action-fail")?.join(" ") ?? run.stderr;
+    throw new Error(`${op.label} failed on the fake tools: ${why}`);
+  }
+}
+
+async function measureOp(
+  op: Op,
+  tools: FakeTools,
+  answers: string,
+  fakeReps: number,
+  simReps: number,
+): Promise<OpResult> {
+  const fake: FakeRun[] = [];
+  const inproc: Record<string, number>[] = [];
+  for (let rep = 0; rep < fakeReps; rep++) {
+    const run = await runFake(tools, answers, op.event, { probe: true });
+    succeeded(run, op);
+    fake.push(run);
+    const bare = await runFake(tools, answers, op.event, {
+      command: [process.execPath, INPROCESS],
+    });
+    if (!bare.probe || bare.probe["exitCode"] !== 0)
+      throw new Error(
+        `${op.label} in-process failed: ${JSON.stringify(bare.probe)} ${bare.stderr}`,
+      );
+    inproc.push(bare.probe);
+  }
+  const calls = fake[0]!.toolCalls;
+  const simWalls: number[] = [];
+  let simCalls: string[][] | undefined;
+  for (let rep = 0; rep < simReps; rep++) {
+    let outcome: { toolCalls: string[][]; ok: boolean } | undefined;
+    simWalls.push(await timeAsync(async () => (outcome = await op.sim())));
+    if (!outcome?.ok) throw new Error(`${op.label} failed on the simulator`);
+    simCalls ??= outcome.toolCalls;
+  }
+  const sameCalls =
+    simCalls === undefined ? undefined : JSON.stringify(simCalls) === JSON.stringify(calls);
+  return {
+    key: op.key,
+    label: op.label,
+    calls,
+    duplicates: duplicateCalls(calls),
+    sameCallsAsSimulator: sameCalls,
+    simWallMs: median(simWalls),
+    fakeWallMs: median(fake.map((run) => run.wallMs)),
+    charmCpuMs: median(fake.map((run) => run.probe?.["cpuMs"] ?? Number.NaN)),
+    charmLifeMs: median(fake.map((run) => run.probe?.["lifeMs"] ?? Number.NaN)),
+    handlerMs: median(inproc.map((probe) => probe["handlerMs"] ?? Number.NaN)),
+    handlerCpuMs: median(inproc.map((probe) => probe["handlerCpuMs"] ?? Number.NaN)),
+    loadedMs: median(inproc.map((probe) => probe["loadedMs"] ?? Number.NaN)),
+  };
+}
+
+async function baselines(
+  tools: FakeTools,
+  csrs: ReturnType<typeof csrFactory>,
+): Promise<Report["baseline"]> {
+  const empty = await buildModel({ relations: 0, unitsPerRelation: 0, csrsPerUnit: 0 }, csrs);
+  const answers = tools.answer(empty.sim.state(), empty.leader, "empty");
+  const stop: EventSpec = { unit: empty.leader, name: "stop" };
+  const status: EventSpec = { unit: empty.leader, name: "update-status" };
+  const splitCharm = [process.execPath, join(SPLIT_DIR, "charm.mjs")];
+  const series: Record<string, number[]> = {
+    node: [],
+    stop: [],
+    statusEmpty: [],
+    stopSplit: [],
+    stopDirect: [],
+    tool: [],
+    asn1: [],
+  };
+  let stopCalls: string[][] = [];
+  let statusCalls: string[][] = [];
+  // Every process gets the hook environment runFake builds, as Juju would give it: the bench's
+  // own environment holds NODE_EXTRA_CA_CERTS here, which alone adds tens of ms to a Node start.
+  const timed = async (key: string, event: EventSpec, command?: string[]): Promise<FakeRun> => {
+    const run = await runFake(tools, answers, event, command ? { command } : {});
+    if (run.exitCode !== 0) throw new Error(`${key} exited ${run.exitCode}: ${run.stderr}`);
+    series[key]!.push(run.wallMs);
+    return run;
+  };
+  // Interleaved, so that a burst of load on the shared machine hits every series alike.
+  for (let rep = 0; rep < BASELINE_REPS; rep++) {
+    await timed("node", stop, [process.execPath, "-e", "0"]);
+    stopCalls = (await timed("stop", stop)).toolCalls;
+    statusCalls = (await timed("statusEmpty", status)).toolCalls;
+    await timed("stopSplit", stop, splitCharm);
+    await timed("stopDirect", stop, [process.execPath, join(CHARM_DIR, "dist/charm.mjs")]);
+    await timed("asn1", stop, [process.execPath, ASN1_ONLY]);
+    const toolEnv = {
+      PATH: process.env["PATH"],
+      BENCH_ANSWERS: answers,
+      BENCH_TOOL_LOG: "/dev/null",
+    };
+    series.tool!.push(
+      await timeProcess(join(tools.binDir, "is-leader"), ["--format=json"], toolEnv),
+    );
+  }
+  const m = (key: string): number => median(series[key]!);
+  return {
+    nodeMs: m("node"),
+    stopMs: m("stop"),
+    stopCalls,
+    statusEmptyMs: m("statusEmpty"),
+    statusEmptyCalls: statusCalls,
+    stopSplitMs: m("stopSplit"),
+    stopDirectMs: m("stopDirect"),
+    fakeToolMs: m("tool"),
+    asn1OnlyMs: m("asn1"),
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  mkdirSync(join(CHARM_DIR, "build"), { recursive: true });
+  await buildHelpers();
+  const csrs = csrFactory();
+  const ca = makeCa({ keyType: "rsa-2048", commonName: "Bench CA" });
+  const tools = fakeTools();
+  try {
+    console.log("baselines…");
+    const baseline = await baselines(tools, csrs);
+    const sizes: SizeResult[] = [];
+    for (const size of SIZES) {
+      const model = await buildModel(
+        { ...size, answeredWith: { certificate: ca.pem, ca: ca.pem } },
+        csrs,
+      );
+      const total = model.csrs.length;
+      console.log(`${total} CSRs on ${size.relations} relations…`);
+      const answers = tools.answer(model.sim.state(), model.leader, `size-${total}`);
+      // The last unanswered request: without unit-name it is found last.
+      const target = [...model.csrs].reverse().find((entry) => !entry.answered && !entry.isCa)!;
+      const certificate = signCsr(`${target.csr}\n`, ca);
+      const ops: OpResult[] = [];
+      for (const op of operations(model, target, certificate, ca.pem)) {
+        ops.push(await measureOp(op, tools, answers, size.fakeReps, withSim ? size.simReps : 0));
+        console.log(
+          `  ${op.label}: ${fmt(ops.at(-1)!.fakeWallMs)} ms, ${ops.at(-1)!.calls.length} calls`,
+        );
+      }
+      sizes.push({
+        relations: size.relations,
+        unitsPerRelation: size.unitsPerRelation,
+        csrsPerUnit: size.csrsPerUnit,
+        csrs: total,
+        answered: model.csrs.filter((entry) => entry.answered).length,
+        fakeReps: size.fakeReps,
+        simReps: withSim ? size.simReps : 0,
+        target,
+        ops,
+      });
+    }
+    const graph = await charmBundleGraph();
+    const sum = (inputs: Iterable<string>): number =>
+      [...inputs].reduce((total, input) => total + (graph.bytes.get(input) ?? 0), 0);
+    const report: Report = {
+      machine: machine(),
+      quick,
+      baseline,
+      sizes,
+      bundle: {
+        eagerAsn1: [...graph.eager].filter(isAsn1Library),
+        lazyAsn1Count: [...graph.lazy].filter(isAsn1Library).length,
+        eagerBytes: sum(graph.eager),
+        lazyBytes: sum(graph.lazy),
+      },
+      seconds: Math.round((Date.now() - started) / 1000),
+    };
+    writeFileSync(join(CHARM_DIR, "docs/benchmarks.md"), renderReport(report));
+    console.log(`docs/benchmarks.md written (${report.seconds} s)`);
+  } finally {
+    tools.cleanup();
+  }
+}
+
+await main();
