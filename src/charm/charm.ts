@@ -1,12 +1,19 @@
 import { EventRouter, type ActionContext } from "../juju/index.ts";
 import { getCertificateRequest } from "./actions/get-certificate-request.ts";
 import { getOutstandingCertificateRequests } from "./actions/get-outstanding-certificate-requests.ts";
+import { rejectCertificateRequest } from "./actions/reject-certificate-request.ts";
+import { revokeCertificate } from "./actions/revoke-certificate.ts";
 import { CERTIFICATES_ENDPOINT, reconcile } from "./reconcile.ts";
 
 // Loaded on demand: only provide-certificate pays for parsing certificates.
 async function provideCertificate(context: ActionContext): Promise<void> {
   const { provideCertificate: run } = await import("./actions/provide-certificate.ts");
   await run(context);
+}
+
+async function getIssuedCertificates(context: ActionContext): Promise<void> {
+  const { getIssuedCertificates: run } = await import("./actions/get-issued-certificates.ts");
+  run(context);
 }
 
 /** What the charm reacts to. Every hook reconciles; the actions are the operator's interface. */
@@ -26,5 +33,8 @@ export function createCharm(): EventRouter {
     )
     .observeAction("get-outstanding-certificate-requests", getOutstandingCertificateRequests)
     .observeAction("get-certificate-request", getCertificateRequest)
-    .observeAction("provide-certificate", provideCertificate);
+    .observeAction("provide-certificate", provideCertificate)
+    .observeAction("get-issued-certificates", getIssuedCertificates)
+    .observeAction("revoke-certificate", revokeCertificate)
+    .observeAction("reject-certificate-request", rejectCertificateRequest);
 }

@@ -4,23 +4,48 @@ import {
   serializeProvidedCertificates,
   type ProvidedCertificate,
 } from "../interface/provided-certificates.ts";
+import {
+  REQUEST_ERRORS_KEY,
+  parseRequestErrors,
+  serializeRequestErrors,
+  type RequestError,
+} from "../interface/request-errors.ts";
 import type { Logger, Relation } from "../juju/index.ts";
+import { csrIdentity } from "./csr-identity.ts";
 
-/** Our `certificates` list on one relation. Only the leader may call this. */
-export function readProvided(relation: Relation, log: Logger): ProvidedCertificate[] {
-  const parsed = parseProvidedCertificates(relation.localAppData.entries());
-  for (const problem of parsed.problems) {
-    log.warning(
-      `our certificates on ${relation.label}: dropping what no requirer can read: ${problem}`,
-    );
-  }
-  return [...parsed.certificates];
+/** What we publish on one relation: certificates, and the requests the operator refused. */
+export interface Published {
+  certificates: ProvidedCertificate[];
+  rejections: RequestError[];
 }
 
-/** Writes the list if it differs from what the databag holds, `[]` included. */
-export function writeProvided(
-  relation: Relation,
-  certificates: readonly ProvidedCertificate[],
-): void {
-  relation.localAppData.set(CERTIFICATES_KEY, serializeProvidedCertificates(certificates));
+/** Our application databag on one relation. Only the leader may call this. */
+export function readPublished(relation: Relation, log: Logger): Published {
+  const bag = relation.localAppData.entries();
+  const certificates = parseProvidedCertificates(bag);
+  const rejections = parseRequestErrors(bag);
+  for (const problem of [...certificates.problems, ...rejections.problems]) {
+    log.warning(`our data on ${relation.label}: dropping what no requirer can read: ${problem}`);
+  }
+  return { certificates: [...certificates.certificates], rejections: [...rejections.errors] };
+}
+
+/**
+ * Writes what differs from the databag. `certificates` is always present (`[]` when empty) for
+ * the v1-v3 schemas; a CSR stands in `certificates` or in `request_errors`, never both.
+ */
+export function writePublished(relation: Relation, published: Published): void {
+  const answered = new Set(published.certificates.map((entry) => csrIdentity(entry.csr)));
+  const rejections = published.rejections.filter((entry) => !answered.has(csrIdentity(entry.csr)));
+  const bag = relation.localAppData;
+  bag.set(CERTIFICATES_KEY, serializeProvidedCertificates(published.certificates));
+  bag.set(REQUEST_ERRORS_KEY, serializeRequestErrors(rejections) ?? "");
+}
+
+/** The published entries with this CSR removed, ready for a new answer or a refusal. */
+export function withoutRequest(published: Published, identity: string): Published {
+  return {
+    certificates: published.certificates.filter((entry) => csrIdentity(entry.csr) !== identity),
+    rejections: published.rejections.filter((entry) => csrIdentity(entry.csr) !== identity),
+  };
 }

@@ -1,11 +1,18 @@
-import type { HookContext, Logger, Relation } from "../juju/index.ts";
 import type { ProvidedCertificate } from "../interface/provided-certificates.ts";
+import type { HookContext, Logger, Relation } from "../juju/index.ts";
+import { readConfig } from "./config.ts";
 import { csrIdentity } from "./csr-identity.ts";
-import { readProvided, writeProvided } from "./provided.ts";
+import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
+import { readPublished, writePublished, type Published } from "./provided.ts";
 import { readRelationRequests, type LocatedRequest } from "./requests.ts";
 import { NON_LEADER_MESSAGE, NO_RELATION_MESSAGE, outstandingMessage } from "./status.ts";
 
 export const CERTIFICATES_ENDPOINT = "certificates";
+
+export interface RelationState {
+  readonly requests: readonly LocatedRequest[];
+  readonly published: Published;
+}
 
 /**
  * Every hook: read what requirers ask for and what we published, drop answers nobody asks for
@@ -16,50 +23,80 @@ export function reconcile({ model, log }: HookContext): void {
     model.setUnitStatus("active", NON_LEADER_MESSAGE);
     return;
   }
+  const reading = readConfig(model);
   const relations = model.relations(CERTIFICATES_ENDPOINT);
+  const states = relations.map((relation) => reconcileRelation(relation, log));
+  if (!reading.ok) {
+    model.setUnitStatus("blocked", reading.problem);
+    return;
+  }
   if (relations.length === 0) {
     model.setUnitStatus("active", NO_RELATION_MESSAGE);
     return;
   }
-  let outstanding = 0;
-  for (const relation of relations) {
-    outstanding += reconcileRelation(relation, log).length;
-  }
-  model.setUnitStatus("active", outstandingMessage(outstanding));
+  const outstanding = states.reduce((sum, state) => sum + outstandingRequests(state).length, 0);
+  const warningDays = reading.config.expiryWarningDays;
+  const summary = summarizeExpiry(states.flatMap(issuedTo), warningDays, new Date());
+  const expiry =
+    warningDays > 0 || summary.expired.length > 0 ? expiryMessage(summary, warningDays) : undefined;
+  const base = outstandingMessage(outstanding);
+  const message =
+    expiry === undefined ? base : `${base}${base.endsWith(".") ? " " : "; "}${expiry}`;
+  model.setUnitStatus(summary.expired.length > 0 ? "blocked" : "active", message);
 }
 
-/** Cleans one relation's list and returns its outstanding requests. */
-export function reconcileRelation(relation: Relation, log: Logger): LocatedRequest[] {
+/** Cleans one relation's published data and returns what it asks and holds. */
+export function reconcileRelation(relation: Relation, log: Logger): RelationState {
   const { requests, complete } = readRelationRequests(relation, log);
-  const provided = readProvided(relation, log);
-  const requested = new Set(requests.map((request) => request.identity));
-  const kept = complete
-    ? provided.filter((entry) => requested.has(csrIdentity(entry.csr)))
-    : provided;
-  if (!complete && kept.length > 0) {
-    log.warning(`keeping every certificate on ${relation.label}: a requirer databag is unreadable`);
-  }
-  for (const entry of provided) {
-    if (!kept.includes(entry)) {
-      log.info(`removing the certificate for a request no longer made on ${relation.label}`);
+  const published = readPublished(relation, log);
+  if (!complete) {
+    if (published.certificates.length > 0) {
+      log.warning(
+        `keeping every certificate on ${relation.label}: a requirer databag is unreadable`,
+      );
     }
+    writePublished(relation, published);
+    return { requests, published };
   }
-  writeProvided(relation, kept);
-  return outstandingRequests(requests, kept);
+  const requested = new Set(requests.map((request) => request.identity));
+  const stillAsked = <T extends { csr: string }>(entries: readonly T[]) =>
+    entries.filter((entry) => requested.has(csrIdentity(entry.csr)));
+  const kept: Published = {
+    certificates: stillAsked(published.certificates),
+    rejections: stillAsked(published.rejections),
+  };
+  const dropped = published.certificates.length - kept.certificates.length;
+  if (dropped > 0) {
+    log.info(`removed ${dropped} certificate(s) for requests no longer made on ${relation.label}`);
+  }
+  writePublished(relation, kept);
+  return { requests, published: kept };
 }
 
-/** Requests with no current (non-revoked) certificate, one per CSR. */
-export function outstandingRequests(
-  requests: readonly LocatedRequest[],
-  provided: readonly ProvidedCertificate[],
-): LocatedRequest[] {
-  const answered = new Set(
-    provided.filter((entry) => !entry.revoked).map((entry) => csrIdentity(entry.csr)),
-  );
+/** Requests with no current (non-revoked) certificate and no refusal, one per CSR. */
+export function outstandingRequests({ requests, published }: RelationState): LocatedRequest[] {
+  const settled = new Set([
+    ...published.certificates
+      .filter((entry) => !entry.revoked)
+      .map((entry) => csrIdentity(entry.csr)),
+    ...published.rejections.map((entry) => csrIdentity(entry.csr)),
+  ]);
   const seen = new Set<string>();
   return requests.filter((request) => {
-    if (answered.has(request.identity) || seen.has(request.identity)) return false;
+    if (settled.has(request.identity) || seen.has(request.identity)) return false;
     seen.add(request.identity);
     return true;
+  });
+}
+
+/** Each published certificate with who holds it, for status and inventory. */
+export function issuedTo({ requests, published }: RelationState): (IssuedTo & {
+  request: LocatedRequest | undefined;
+})[] {
+  const byIdentity = new Map(requests.map((request) => [request.identity, request]));
+  return published.certificates.map((certificate: ProvidedCertificate) => {
+    const request = byIdentity.get(csrIdentity(certificate.csr));
+    const holder = request?.unitName ?? request?.applicationName ?? "an unknown requirer";
+    return { certificate, holder, request };
   });
 }

@@ -71,7 +71,7 @@ export interface CaFixture {
 }
 
 export interface ValidityOptions {
-  /** Validity in days from now (ignored when notBefore or notAfter is given); default 30. */
+  /** Validity in days from now (ignored when notBefore or notAfter is given); default 90 (beyond the charm's 30-day expiry warning). */
   days?: number;
   notBefore?: Date;
   notAfter?: Date;
@@ -200,7 +200,7 @@ export function signCsr(
     "-set_serial",
     serial(),
     "-days",
-    String(options.days ?? 30),
+    String(options.days ?? 90),
     "-extfile",
     workFile("ext.cnf", ext),
     ...(copy ? ["-copy_extensions", "copy"] : []),
@@ -249,7 +249,7 @@ function selfSign(key: string, commonName: string, options: SignOptions): string
     "-set_serial",
     serial(),
     "-days",
-    String(options.days ?? 30),
+    String(options.days ?? 90),
     "-extfile",
     workFile("ext.cnf", ext),
   ]);

@@ -1,9 +1,8 @@
 import * as z from "zod/mini";
 import type { ActionContext } from "../../juju/index.ts";
 import { csrIdentity } from "../csr-identity.ts";
-import { readProvided } from "../provided.ts";
-import { readRelationRequests } from "../requests.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
+import { readRelationState } from "./relation-states.ts";
 import { requestsResult, requestView } from "./request-view.ts";
 
 const params = z.object({
@@ -15,13 +14,16 @@ export function getCertificateRequest(context: ActionContext): void {
   const { action, model, log } = context;
   const [relation] = selectRelations(model, action.params(params)["relation-id"]);
   if (!relation) return;
+  const { requests, published } = readRelationState(relation, log);
   const answered = new Set(
-    readProvided(relation, log)
-      .filter((entry) => !entry.revoked)
-      .map((entry) => csrIdentity(entry.csr)),
+    published.certificates.filter((entry) => !entry.revoked).map((entry) => csrIdentity(entry.csr)),
   );
-  const views = readRelationRequests(relation, log).requests.map((request) =>
-    requestView(request, { has_certificate: answered.has(request.identity) }),
+  const refusals = new Map(published.rejections.map((entry) => [csrIdentity(entry.csr), entry]));
+  const views = requests.map((request) =>
+    requestView(request, {
+      has_certificate: answered.has(request.identity),
+      rejected: refusals.get(request.identity)?.message ?? null,
+    }),
   );
   action.setResults({ result: requestsResult(views) });
 }

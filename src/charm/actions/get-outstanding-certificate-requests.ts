@@ -1,25 +1,32 @@
 import * as z from "zod/mini";
 import type { ActionContext } from "../../juju/index.ts";
-import { readProvided } from "../provided.ts";
 import { outstandingRequests } from "../reconcile.ts";
-import { readRelationRequests } from "../requests.ts";
 import { outstandingMessage } from "../status.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
+import { readRelationState } from "./relation-states.ts";
 import { requestsResult, requestView } from "./request-view.ts";
 
 const params = z.object({
   "relation-id": z.optional(z.int().check(z.minimum(0))),
+  format: z._default(z.enum(["json", "pem"]), "json"),
 });
 
 export function getOutstandingCertificateRequests(context: ActionContext): void {
   requireLeader(context);
   const { action, model, log } = context;
-  const relationId = action.params(params)["relation-id"];
+  const given = action.params(params);
+  const relationId = given["relation-id"];
   const relations = selectRelations(model, relationId);
   const outstanding = relations.flatMap((relation) =>
-    outstandingRequests(readRelationRequests(relation, log).requests, readProvided(relation, log)),
+    outstandingRequests(readRelationState(relation, log)),
   );
-  if (relationId === undefined)
+  if (relationId === undefined) {
     model.setUnitStatus("active", outstandingMessage(outstanding.length));
+  }
+  if (given.format === "pem") {
+    // One bundle to split and sign in a shell loop; a requirer's CSR text is kept as it wrote it.
+    action.setResults({ result: outstanding.map((request) => `${request.csr}\n`).join("") });
+    return;
+  }
   action.setResults({ result: requestsResult(outstanding.map((request) => requestView(request))) });
 }

@@ -16,7 +16,7 @@ import { PemError } from "../../x509/pem.ts";
 import { CertificateValidationError, validateProvidedCertificate } from "../../x509/validation.ts";
 import { csrIdentity } from "../csr-identity.ts";
 import { locateRequest } from "../locate-request.ts";
-import { readProvided, writeProvided } from "../provided.ts";
+import { readPublished, withoutRequest, writePublished } from "../provided.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 
 const UNIT_NAME = /^[a-z][a-z0-9-]*\/\d+$/;
@@ -67,19 +67,20 @@ export function provideCertificate(context: ActionContext): void {
     }),
   );
 
-  const others = readProvided(relation, log).filter(
-    (entry) => csrIdentity(entry.csr) !== request.identity,
-  );
-  writeProvided(relation, [
-    ...others,
-    {
-      csr: request.csr,
-      certificate: certificate.pem,
-      ca: caCertificate.pem,
-      chain: validated.chain,
-      revoked: false,
-    },
-  ]);
+  const published = withoutRequest(readPublished(relation, log), request.identity);
+  writePublished(relation, {
+    certificates: [
+      ...published.certificates,
+      {
+        csr: request.csr,
+        certificate: certificate.pem,
+        ca: caCertificate.pem,
+        chain: validated.chain,
+        revoked: false,
+      },
+    ],
+    rejections: published.rejections,
+  });
   log.info(
     `provided a certificate for ${certificate.subject} to ` +
       `${request.unitName ?? `application ${request.applicationName}`} on ${relation.label}`,

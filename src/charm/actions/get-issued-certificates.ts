@@ -1,0 +1,47 @@
+import * as z from "zod/mini";
+import type { ActionContext } from "../../juju/index.ts";
+import { pythonJsonDumps } from "../../interface/python-json.ts";
+import { parseCertificate } from "../../x509/certificate.ts";
+import { issuedTo } from "../reconcile.ts";
+import { requireLeader, selectRelations } from "./guards.ts";
+import { readRelationState } from "./relation-states.ts";
+
+const params = z.object({
+  "relation-id": z.optional(z.int().check(z.minimum(0))),
+});
+
+const DAY_MS = 86_400_000;
+
+/** Every certificate we published, with who holds it and when it expires. */
+export function getIssuedCertificates(context: ActionContext): void {
+  requireLeader(context);
+  const { action, model, log } = context;
+  const now = Date.now();
+  const views = selectRelations(model, action.params(params)["relation-id"]).flatMap((relation) => {
+    const state = readRelationState(relation, log);
+    return issuedTo(state).map(({ certificate, request }) => {
+      const where = {
+        relation_id: relation.id,
+        application_name: request?.applicationName ?? relation.remoteApp,
+        unit_name: request?.unitName ?? null,
+      };
+      let parsed: ReturnType<typeof parseCertificate>;
+      try {
+        parsed = parseCertificate(certificate.certificate);
+      } catch (error) {
+        return { ...where, error: error instanceof Error ? error.message : String(error) };
+      }
+      return {
+        ...where,
+        subject: parsed.subject,
+        sans: [...parsed.sans],
+        serial: parsed.serialNumber,
+        not_after: parsed.notAfter.toISOString(),
+        days_left: Math.floor((parsed.notAfter.getTime() - now) / DAY_MS),
+        is_ca: parsed.isCa,
+        revoked: certificate.revoked,
+      };
+    });
+  });
+  action.setResults({ result: pythonJsonDumps(views) });
+}

@@ -1,0 +1,121 @@
+import * as z from "zod/mini";
+import {
+  V0_UNIT_KEYS,
+  providerAppDataV1,
+  providerUnitDataV0,
+  requirerVersion,
+} from "../interface/certificate-transfer.ts";
+import {
+  ConfigError,
+  type Databag,
+  type HookContext,
+  type Logger,
+  type Relation,
+} from "../juju/index.ts";
+import { BundleError, parseCertificateBundle, type BundleEntry } from "../x509/bundle.ts";
+
+export const TRUST_ENDPOINT = "trust_certificate";
+export const BUNDLE_OPTION = "trusted-certificate-bundle";
+
+export interface TrustBundleOutcome {
+  /** A status message when the bundle is invalid. */
+  readonly blocked?: string;
+}
+
+// Only our option; z.object drops the others, which belong to other readers.
+const schema = z.object({ [BUNDLE_OPTION]: z.optional(z.string()) });
+
+type BundleReading =
+  | { readonly ok: true; readonly certificates: string[]; readonly expired: BundleEntry[] }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * Every hook: publish the configured bundle to every trust_certificate relation, in the
+ * version each requirer speaks, and withdraw what is no longer configured (the reference only
+ * ever adds). An invalid bundle publishes nothing new and keeps the last good one in place.
+ */
+export function reconcileTrustBundle({ model, log }: HookContext): TrustBundleOutcome {
+  const reading = readBundle(() => model.config(schema)[BUNDLE_OPTION]);
+  if (!model.isLeader()) return outcome(reading);
+  if (!reading.ok) {
+    log.warning(`not publishing ${BUNDLE_OPTION}: ${reading.problem}; what was published stays`);
+    return outcome(reading);
+  }
+  warnExpired(reading.expired, log);
+  for (const relation of model.relations(TRUST_ENDPOINT)) {
+    publish(relation, model.unitName, reading.certificates, log);
+  }
+  return {};
+}
+
+function outcome(reading: BundleReading): TrustBundleOutcome {
+  return reading.ok ? {} : { blocked: `Invalid ${BUNDLE_OPTION}: ${reading.problem}` };
+}
+
+function readBundle(read: () => string | undefined): BundleReading {
+  let text: string | undefined;
+  try {
+    text = read();
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, problem: error.message };
+    throw error;
+  }
+  if (text === undefined || text.trim() === "") return { ok: true, certificates: [], expired: [] };
+  try {
+    const bundle = parseCertificateBundle(text, { now: new Date() });
+    return { ok: true, certificates: bundle.certificates, expired: bundle.expired };
+  } catch (error) {
+    // The reason never quotes the text: the operator may have pasted a private key.
+    if (error instanceof BundleError) return { ok: false, problem: error.reason };
+    throw error;
+  }
+}
+
+function warnExpired(expired: readonly BundleEntry[], log: Logger): void {
+  if (expired.length === 0) return;
+  const names = expired
+    .map((entry) => `${entry.subject || "(empty subject)"} (expired ${isoDate(entry.notAfter)})`)
+    .join(", ");
+  const noun = expired.length === 1 ? "certificate has" : "certificates have";
+  log.warning(`${BUNDLE_OPTION}: ${expired.length} ${noun} expired, published anyway: ${names}`);
+}
+
+/** One relation: the version the requirer speaks decides which bag holds the set. */
+function publish(relation: Relation, unitName: string, pems: string[], log: Logger): void {
+  const version = requirerVersion(relation.remoteAppData.entries());
+  const app = relation.localAppData;
+  const unit = relation.unitData(unitName);
+  // Each write replaces the other version's data, so a requirer that announces v1 after
+  // we first answered it in v0 does not keep a stale copy in our unit bag.
+  const appChanged = replace(
+    app,
+    version === 1 ? providerAppDataV1(pems) : {},
+    Object.keys(app.entries()),
+  );
+  const unitChanged = replace(unit, version === 1 ? {} : providerUnitDataV0(pems), V0_UNIT_KEYS);
+  if (!appChanged && !unitChanged) return;
+  const where = version === 1 ? "application databag, v1" : "unit databag, v0";
+  log.debug(
+    pems.length === 0
+      ? `${relation.label}: withdrew the trusted certificates (${where})`
+      : `${relation.label}: published ${pems.length} trusted certificate(s) (${where})`,
+  );
+}
+
+/**
+ * Makes the bag hold `wanted` among the keys we own there and nothing else; true when that is
+ * a change. Equal values are not sent: the databag drops writes that change nothing.
+ */
+function replace(
+  bag: Databag,
+  wanted: Readonly<Record<string, string>>,
+  owned: readonly string[],
+): boolean {
+  for (const key of owned) if (!(key in wanted)) bag.delete(key);
+  for (const [key, value] of Object.entries(wanted)) bag.set(key, value);
+  return Object.keys(bag.pendingChanges()).length > 0;
+}
+
+function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
