@@ -258,7 +258,19 @@ describe("metadata.yaml, actions.yaml and config.yaml", () => {
     }
   });
 
-  it("give every config option a type (the charm has none today)", () => {
-    assert.deepEqual(config.options, {});
+  it("give every config option a description and a default of its type", () => {
+    const types: Record<string, (v: unknown) => boolean> = {
+      string: (v) => typeof v === "string",
+      int: (v) => Number.isInteger(v),
+      float: (v) => typeof v === "number",
+      boolean: (v) => typeof v === "boolean",
+      secret: (v) => typeof v === "string",
+    };
+    for (const [name, option] of Object.entries(config.options)) {
+      assert.ok(option.description, `${name} has no description`);
+      if (option.default !== undefined && option.default !== null) {
+        assert.ok(types[option.type]?.(option.default), `${name}: default is not a ${option.type}`);
+      }
+    }
   });
 });
