@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { effectiveConfig } from "../tests/simulator/model.ts";
 import type { State } from "../tests/simulator/state.ts";
 import { CHARM_DIR } from "./model.ts";
 
@@ -83,7 +84,10 @@ function writeAnswers(state: State, unit: string, root: string): string {
   const app = unit.slice(0, unit.lastIndexOf("/"));
   const json = (value: unknown): string => `${JSON.stringify(value)}\n`;
   put(root, ["is-leader", "--format=json"], json(state.applications[app]?.leader === unit));
-  put(root, ["config-get", "--format=json"], json({}));
+  const application = state.applications[app];
+  const config = application ? effectiveConfig(application) : {};
+  const shown = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
+  put(root, ["config-get", "--format=json"], json(shown));
   const byEndpoint = new Map<string, string[]>(
     Object.keys(state.applications[app]?.endpoints ?? {}).map((endpoint) => [endpoint, []]),
   );
