@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { readJsonList } from "./json-value.ts";
 
 /** One certificate signing request as a requirer published it. */
 export interface CertificateRequest {
@@ -31,17 +32,10 @@ const requestItem = z.object({
 export function parseCertificateRequests(
   databag: Readonly<Record<string, string>>,
 ): ParsedRequests {
-  const raw = databag[REQUESTS_KEY];
-  if (raw === undefined) return { requests: [], problems: [] };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(raw);
-  } catch {
-    return { requests: [], problems: [`${REQUESTS_KEY} is not JSON`] };
-  }
-  if (!Array.isArray(decoded)) {
-    return { requests: [], problems: [`${REQUESTS_KEY} is not a JSON list`] };
-  }
+  const reading = readJsonList(databag, REQUESTS_KEY);
+  if (reading.kind === "absent") return { requests: [], problems: [] };
+  if (reading.kind === "invalid") return { requests: [], problems: [reading.problem] };
+  const decoded = reading.items;
   const requests: CertificateRequest[] = [];
   const problems: string[] = [];
   const seen = new Set<string>();

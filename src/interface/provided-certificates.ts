@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { readJsonList } from "./json-value.ts";
 import { pythonJsonDumps } from "./python-json.ts";
 
 /** One entry of our `certificates` list: the answer to one CSR. */
@@ -31,17 +32,10 @@ export interface ParsedCertificates {
 export function parseProvidedCertificates(
   databag: Readonly<Record<string, string>>,
 ): ParsedCertificates {
-  const raw = databag[CERTIFICATES_KEY];
-  if (raw === undefined) return { certificates: [], problems: [] };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(raw);
-  } catch {
-    return { certificates: [], problems: [`${CERTIFICATES_KEY} is not JSON`] };
-  }
-  if (!Array.isArray(decoded)) {
-    return { certificates: [], problems: [`${CERTIFICATES_KEY} is not a JSON list`] };
-  }
+  const reading = readJsonList(databag, CERTIFICATES_KEY);
+  if (reading.kind === "absent") return { certificates: [], problems: [] };
+  if (reading.kind === "invalid") return { certificates: [], problems: [reading.problem] };
+  const decoded = reading.items;
   const certificates: ProvidedCertificate[] = [];
   const problems: string[] = [];
   decoded.forEach((item: unknown, index) => {

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { readJsonList } from "./json-value.ts";
 import { pythonJsonDumps } from "./python-json.ts";
 
 /**
@@ -28,17 +29,10 @@ export interface ParsedRequestErrors {
 }
 
 export function parseRequestErrors(databag: Readonly<Record<string, string>>): ParsedRequestErrors {
-  const raw = databag[REQUEST_ERRORS_KEY];
-  if (raw === undefined) return { errors: [], problems: [] };
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(raw);
-  } catch {
-    return { errors: [], problems: [`${REQUEST_ERRORS_KEY} is not JSON`] };
-  }
-  if (!Array.isArray(decoded)) {
-    return { errors: [], problems: [`${REQUEST_ERRORS_KEY} is not a JSON list`] };
-  }
+  const reading = readJsonList(databag, REQUEST_ERRORS_KEY);
+  if (reading.kind === "absent") return { errors: [], problems: [] };
+  if (reading.kind === "invalid") return { errors: [], problems: [reading.problem] };
+  const decoded = reading.items;
   const errors: RequestError[] = [];
   const problems: string[] = [];
   decoded.forEach((item: unknown, index) => {
