@@ -7,6 +7,8 @@ export interface OpResult {
   readonly label: string;
   readonly calls: readonly (readonly string[])[];
   readonly duplicates: readonly string[];
+  /** Set when the action failed the one accepted way: a result over Juju's size cap. */
+  readonly failure?: string;
   /** Undefined when the simulator did not run this size. */
   readonly sameCallsAsSimulator: boolean | undefined;
   readonly simWallMs: number;
@@ -215,6 +217,9 @@ export function renderReport(r: Report): string {
     }
     push("", "Tool calls by kind:", "");
     for (const o of size.ops) push(`- ${o.label}: ${countBy(o.calls)}`);
+    for (const o of size.ops.filter((o) => o.failure !== undefined)) {
+      push("", `${o.label} fails here, as designed, after its reads: "${o.failure}"`);
+    }
     push("");
   }
 
