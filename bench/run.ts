@@ -197,7 +197,7 @@ async function measureOp(
     simWalls.push(await timeAsync(async () => (outcome = await op.sim())));
     if (!outcome?.ok && failure === undefined)
       throw new Error(`${op.label} failed on the simulator`);
-    simCalls ??= outcome.toolCalls;
+    simCalls ??= outcome?.toolCalls;
   }
   const sameCalls =
     simCalls === undefined ? undefined : JSON.stringify(simCalls) === JSON.stringify(calls);
