@@ -1,6 +1,6 @@
 import type { ProvidedCertificate } from "../interface/provided-certificates.ts";
-import type { HookContext, Logger, Relation } from "../juju/index.ts";
-import { readConfig } from "./config.ts";
+import type { HookContext, Logger, Model, Relation } from "../juju/index.ts";
+import { readConfig, type ConfigReading } from "./config.ts";
 import { csrIdentity } from "./csr-identity.ts";
 import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
 import { readPublished, writePublished, type Published } from "./provided.ts";
@@ -26,11 +26,20 @@ export function reconcile({ model, log }: HookContext): void {
   const reading = readConfig(model);
   const relations = model.relations(CERTIFICATES_ENDPOINT);
   const states = relations.map((relation) => reconcileRelation(relation, log));
+  showStatus(model, states, reading);
+}
+
+/** The leader's status from every relation's state: outstanding requests, then expiry. */
+export function showStatus(
+  model: Model,
+  states: readonly RelationState[],
+  reading: ConfigReading,
+): void {
   if (!reading.ok) {
     model.setUnitStatus("blocked", reading.problem);
     return;
   }
-  if (relations.length === 0) {
+  if (states.length === 0) {
     model.setUnitStatus("active", NO_RELATION_MESSAGE);
     return;
   }

@@ -94,11 +94,13 @@ function publish(relation: Relation, unitName: string, pems: string[], log: Logg
   );
   const unitChanged = replace(unit, version === 1 ? {} : providerUnitDataV0(pems), V0_UNIT_KEYS);
   if (!appChanged && !unitChanged) return;
-  const where = version === 1 ? "application databag, v1" : "unit databag, v0";
+  const bag = version === 1 ? "application databag, v1" : "unit databag, v0";
+  const where = `on ${relation.label} (${bag})`;
+  const noun = pems.length === 1 ? "certificate" : "certificates";
   log.debug(
     pems.length === 0
-      ? `${relation.label}: withdrew the trusted certificates (${where})`
-      : `${relation.label}: published ${pems.length} trusted certificate(s) (${where})`,
+      ? `withdrew the trusted certificates ${where}`
+      : `published ${pems.length} trusted ${noun} ${where}`,
   );
 }
 

@@ -53,6 +53,7 @@ describe("the manual signing flow through the real dispatch", () => {
     assert.ok(Array.isArray(got), String(got));
     assert.equal(got[0]?.certificate.trim(), certificate.trim());
     assert.equal(got[0]?.["ca-certificate"].trim(), ca.pem.trim());
+    assert.equal(sim.unitStatus(`${OPERATOR}/0`).message, "No outstanding requests.");
     assert.deepEqual(await outstanding(sim), []);
     await sim.runHook(`${OPERATOR}/0`, "update-status");
     assert.equal(sim.unitStatus(`${OPERATOR}/0`).message, "No outstanding requests.");

@@ -1,9 +1,8 @@
 import * as z from "zod/mini";
 import type { ActionContext } from "../../juju/index.ts";
 import { outstandingRequests } from "../reconcile.ts";
-import { outstandingMessage } from "../status.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
-import { readRelationState } from "./relation-states.ts";
+import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { requestsResult, requestView } from "./request-view.ts";
 
 const params = z.object({
@@ -20,9 +19,7 @@ export function getOutstandingCertificateRequests(context: ActionContext): void 
   const outstanding = relations.flatMap((relation) =>
     outstandingRequests(readRelationState(relation, log)),
   );
-  if (relationId === undefined) {
-    model.setUnitStatus("active", outstandingMessage(outstanding.length));
-  }
+  if (relationId === undefined) refreshStatus(model, log);
   if (given.format === "pem") {
     // One bundle to split and sign in a shell loop; a requirer's CSR text is kept as it wrote it.
     action.setResults({ result: outstanding.map((request) => `${request.csr}\n`).join("") });

@@ -18,6 +18,7 @@ import { csrIdentity } from "../csr-identity.ts";
 import { locateRequest } from "../locate-request.ts";
 import { readPublished, withoutRequest, writePublished } from "../provided.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
+import { refreshStatus } from "./relation-states.ts";
 
 const UNIT_NAME = /^[a-z][a-z0-9-]*\/\d+$/;
 
@@ -85,6 +86,8 @@ export function provideCertificate(context: ActionContext): void {
     `provided a certificate for ${certificate.subject} to ` +
       `${request.unitName ?? `application ${request.applicationName}`} on ${relation.label}`,
   );
+  // With a unit name the action read one databag on purpose; the next hook refreshes the status.
+  if (given["unit-name"] === undefined) refreshStatus(model, log);
   action.setResults({
     result: "Certificates successfully provided.",
     "relation-id": relation.id,

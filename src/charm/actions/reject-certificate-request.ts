@@ -5,6 +5,7 @@ import { locateRequest } from "../locate-request.ts";
 import { readPublished, withoutRequest, writePublished } from "../provided.ts";
 import { csrParamIdentity } from "./csr-param.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
+import { refreshStatus } from "./relation-states.ts";
 
 const MAX_REASON_LENGTH = 1024;
 
@@ -39,6 +40,7 @@ export function rejectCertificateRequest(context: ActionContext): void {
       { csr: request.csr, ...OTHER_ERROR, message: given.reason },
     ],
   });
+  refreshStatus(model, log);
   log.info(
     `refused a request of ${request.unitName ?? request.applicationName} on ${relation.label}`,
   );

@@ -1,6 +1,7 @@
-import type { Logger, Relation } from "../../juju/index.ts";
+import type { Logger, Model, Relation } from "../../juju/index.ts";
+import { readConfig } from "../config.ts";
 import { readPublished } from "../provided.ts";
-import type { RelationState } from "../reconcile.ts";
+import { CERTIFICATES_ENDPOINT, showStatus, type RelationState } from "../reconcile.ts";
 import { readRelationRequests } from "../requests.ts";
 
 /** What a relation asks and what we published on it, read without writing anything. */
@@ -9,4 +10,16 @@ export function readRelationState(relation: Relation, log: Logger): RelationStat
     requests: readRelationRequests(relation, log).requests,
     published: readPublished(relation, log),
   };
+}
+
+/**
+ * Shows the status as it stands after this action's writes. Juju fires no hook for our own
+ * writes, so without this the status would lag until the next update-status. Reads already made
+ * by the action are cached, so this costs little when the action looked at every relation.
+ */
+export function refreshStatus(model: Model, log: Logger): void {
+  const states = model
+    .relations(CERTIFICATES_ENDPOINT)
+    .map((relation) => readRelationState(relation, log));
+  showStatus(model, states, readConfig(model));
 }

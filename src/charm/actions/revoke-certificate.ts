@@ -4,6 +4,7 @@ import { csrIdentity } from "../csr-identity.ts";
 import { readPublished, writePublished } from "../provided.ts";
 import { csrParamIdentity } from "./csr-param.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
+import { refreshStatus } from "./relation-states.ts";
 
 const params = z.object({
   "certificate-signing-request": z.string(),
@@ -46,6 +47,7 @@ export function revokeCertificate(context: ActionContext): void {
       candidate === entry ? { ...candidate, revoked: true } : candidate,
     ),
   });
+  refreshStatus(model, log);
   log.info(`revoked the certificate for a CSR on ${relation.label}`);
   action.setResults({
     result: "Certificate revoked; the request is outstanding again.",
