@@ -10,6 +10,7 @@ import {
   type Databag,
   type HookContext,
   type Logger,
+  type Model,
   type Relation,
 } from "../juju/index.ts";
 import { BundleError, parseCertificateBundle, type BundleEntry } from "../x509/bundle.ts";
@@ -35,7 +36,7 @@ type BundleReading =
  * ever adds). An invalid bundle publishes nothing new and keeps the last good one in place.
  */
 export function reconcileTrustBundle({ model, log }: HookContext): TrustBundleOutcome {
-  const reading = readBundle(() => model.config(schema)[BUNDLE_OPTION]);
+  const reading = readBundle(model);
   if (!model.isLeader()) return outcome(reading);
   if (!reading.ok) {
     log.warning(`not publishing ${BUNDLE_OPTION}: ${reading.problem}; what was published stays`);
@@ -48,14 +49,22 @@ export function reconcileTrustBundle({ model, log }: HookContext): TrustBundleOu
   return {};
 }
 
+/**
+ * The blocked status message when the configured bundle is invalid, from config alone: for
+ * code that sets the status outside a hook's reconcile, such as an action.
+ */
+export function trustBundleProblem(model: Model): string | undefined {
+  return outcome(readBundle(model)).blocked;
+}
+
 function outcome(reading: BundleReading): TrustBundleOutcome {
   return reading.ok ? {} : { blocked: `Invalid ${BUNDLE_OPTION}: ${reading.problem}` };
 }
 
-function readBundle(read: () => string | undefined): BundleReading {
+function readBundle(model: Model): BundleReading {
   let text: string | undefined;
   try {
-    text = read();
+    text = model.config(schema)[BUNDLE_OPTION];
   } catch (error) {
     if (error instanceof ConfigError) return { ok: false, problem: error.message };
     throw error;
