@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { pythonJsonDumps } from "../../src/interface/python-json.ts";
 import { Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, makeKey } from "../x509/fixtures.ts";
-import { CHARM_DIR, OPERATOR } from "./harness.ts";
+import { CHARM_DIR, OPERATOR, REQUIRER_DIR } from "./harness.ts";
 
 const TRANSFER_REQUIRER_DIR = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -137,6 +137,15 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
       assert.ok(!logged.some((message) => message.includes(keyBody)), `${unit} logged the key`);
       assert.ok(!sim.unitStatus(unit).message.includes(keyBody));
     }
+  });
+
+  it("stays blocked when an action refreshes the status", async () => {
+    await sim.deploy("tls-requirer", REQUIRER_DIR);
+    await sim.integrate(`${OPERATOR}:certificates`, "tls-requirer:certificates");
+    assert.equal(sim.unitStatus(LEADER).status, "blocked");
+    const run = await sim.runAction(`${OPERATOR}/leader`, "get-outstanding-certificate-requests");
+    assert.equal(run.status, "completed", run.message);
+    assert.match(sim.unitStatus(LEADER).message, /^Invalid trusted-certificate-bundle: /);
   });
 
   it("unblocks and publishes once the bundle is fixed", async () => {
