@@ -36,8 +36,9 @@ type BundleReading =
  * ever adds). An invalid bundle publishes nothing new and keeps the last good one in place.
  */
 export function reconcileTrustBundle({ model, log }: HookContext): TrustBundleOutcome {
+  const leader = model.isLeader();
   const reading = readBundle(model);
-  if (!model.isLeader()) return outcome(reading);
+  if (!leader) return outcome(reading);
   if (!reading.ok) {
     log.warning(`not publishing ${BUNDLE_OPTION}: ${reading.problem}; what was published stays`);
     return outcome(reading);
