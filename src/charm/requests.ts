@@ -48,13 +48,15 @@ export function readRelationRequests(
   for (const { bag, unitName } of sources) {
     const source = `${unitName ?? `application ${relation.remoteApp}`} on ${relation.label}`;
     const parsed = parseCertificateRequests(bag.entries());
-    if (parsed.requests.length === 0 && parsed.problems.length > 0) complete = false;
-    for (const problem of parsed.problems)
-      log.warning(`ignoring requests of ${source}: ${problem}`);
+    // A databag whose every item is bad is as unreadable as one that is not JSON.
+    if (!parsed.complete || (parsed.requests.length === 0 && parsed.problems.length > 0)) {
+      complete = false;
+    }
+    const problems = [...parsed.problems];
     for (const request of parsed.requests) {
       const check = checkRequestedCsr(request.csr);
       if (!check.ok) {
-        log.warning(`ignoring a certificate signing request of ${source}: ${check.reason}`);
+        problems.push(`a certificate signing request: ${check.reason}`);
         continue;
       }
       requests.push({
@@ -65,6 +67,18 @@ export function readRelationRequests(
         identity: csrIdentity(request.csr),
       });
     }
+    warnAbout(problems, source, log);
   }
   return { requests, complete };
+}
+
+// A hostile databag can hold thousands of bad items; a few lines say enough on every hook.
+const MAX_WARNINGS_PER_DATABAG = 10;
+
+function warnAbout(problems: readonly string[], source: string, log: Logger): void {
+  for (const problem of problems.slice(0, MAX_WARNINGS_PER_DATABAG)) {
+    log.warning(`ignoring requests of ${source}: ${problem}`);
+  }
+  const more = problems.length - MAX_WARNINGS_PER_DATABAG;
+  if (more > 0) log.warning(`ignoring requests of ${source}: ${more} more problems like these`);
 }

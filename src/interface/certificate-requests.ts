@@ -12,6 +12,11 @@ export interface ParsedRequests {
   readonly requests: readonly CertificateRequest[];
   /** Why items or the whole value were skipped; empty when everything was usable. */
   readonly problems: readonly string[];
+  /**
+   * False when the value could not be read whole (not JSON, not a list, or cut at the bound):
+   * requests may stand in it that were not returned.
+   */
+  readonly complete: boolean;
 }
 
 export const REQUESTS_KEY = "certificate_signing_requests";
@@ -33,8 +38,10 @@ export function parseCertificateRequests(
   databag: Readonly<Record<string, string>>,
 ): ParsedRequests {
   const reading = readJsonList(databag, REQUESTS_KEY);
-  if (reading.kind === "absent") return { requests: [], problems: [] };
-  if (reading.kind === "invalid") return { requests: [], problems: [reading.problem] };
+  if (reading.kind === "absent") return { requests: [], problems: [], complete: true };
+  if (reading.kind === "invalid") {
+    return { requests: [], problems: [reading.problem], complete: false };
+  }
   const decoded = reading.items;
   const requests: CertificateRequest[] = [];
   const problems: string[] = [];
@@ -63,5 +70,5 @@ export function parseCertificateRequests(
     seen.add(csr);
     requests.push({ csr, isCa: parsed.data.ca === true });
   });
-  return { requests, problems };
+  return { requests, problems, complete: decoded.length <= MAX_REQUESTS_PER_DATABAG };
 }

@@ -93,7 +93,12 @@ export function certificateFromDer(der: Buffer, input?: string): ParsedCertifica
       "has an extension that cannot be read (basicConstraints, keyUsage or subjectAltName)",
     );
   }
-  const publicKey = x509.publicKey;
+  let publicKey: KeyObject;
+  try {
+    publicKey = x509.publicKey;
+  } catch {
+    throw fail("has a public key that cannot be loaded");
+  }
   return {
     pem: toPem(CERTIFICATE, der),
     der,
