@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import { ActionResultKeyError } from "./errors.ts";
 import type { HookTools } from "./hook-tools.ts";
+import { validate, type StandardSchema } from "./schema.ts";
 
 /** Thrown by an action handler to fail the action with a message meant for the operator. */
 export class ActionFailure extends Error {
@@ -29,14 +29,10 @@ export class Action {
   ) {}
 
   /** Reads the params once and checks them; a problem fails the action naming the param. */
-  params<T>(schema: z.ZodMiniType<T>): T {
-    const parsed = z.safeParse(schema, this.tools.actionGet());
-    if (parsed.success) return parsed.data;
-    const problems = parsed.error.issues.map((issue) => {
-      const param = issue.path.join(".");
-      return param ? `${param}: ${issue.message}` : issue.message;
-    });
-    throw new ActionFailure(`invalid parameters: ${problems.join("; ")}`);
+  params<T>(schema: StandardSchema<T>): T {
+    const result = validate(schema, this.tools.actionGet());
+    if (result.ok) return result.value;
+    throw new ActionFailure(`invalid parameters: ${result.problems.join("; ")}`);
   }
 
   /** Nested objects become dotted keys, as `juju run` shows them. */

@@ -1,4 +1,3 @@
-import * as z from "zod/mini";
 import { EnvironmentError } from "./errors.ts";
 
 export const RELATION_HOOK_KINDS = ["created", "joined", "changed", "departed", "broken"] as const;
@@ -62,53 +61,56 @@ export interface OtherHookEvent extends EventBase {
 
 export type JujuEvent = UnitHookEvent | RelationEvent | ActionEvent | OtherHookEvent;
 
-const nonEmpty = z.string().check(z.minLength(1));
-const environmentSchema = z.object({
-  JUJU_DISPATCH_PATH: nonEmpty,
-  JUJU_UNIT_NAME: nonEmpty.check(z.regex(/^[a-z][a-z0-9-]*\/\d+$/, "must look like app/0")),
-  JUJU_MODEL_NAME: z.optional(z.string()),
-  JUJU_MODEL_UUID: z.optional(z.string()),
-  JUJU_CHARM_DIR: z.optional(z.string()),
-  JUJU_CONTEXT_ID: z.optional(z.string()),
-  JUJU_VERSION: z.optional(z.string()),
-  JUJU_RELATION: z.optional(z.string()),
-  JUJU_RELATION_ID: z.optional(z.string()),
-  JUJU_REMOTE_APP: z.optional(z.string()),
-  JUJU_REMOTE_UNIT: z.optional(z.string()),
-  JUJU_DEPARTING_UNIT: z.optional(z.string()),
-  JUJU_ACTION_NAME: z.optional(z.string()),
-  JUJU_ACTION_UUID: z.optional(z.string()),
-});
+const UNIT_NAME = /^[a-z][a-z0-9-]*\/\d+$/;
+
+// Environment values are strings by construction; only presence and form need checking, and
+// doing it by hand keeps a hook with no work from loading a schema library.
+function readEnvironment(env: NodeJS.ProcessEnv): {
+  dispatchPath: string;
+  unitName: string;
+  get: (name: string) => string | undefined;
+} {
+  const problems: string[] = [];
+  const dispatchPath = env["JUJU_DISPATCH_PATH"] ?? "";
+  const unitName = env["JUJU_UNIT_NAME"] ?? "";
+  if (dispatchPath === "") problems.push("JUJU_DISPATCH_PATH: missing");
+  if (unitName === "") problems.push("JUJU_UNIT_NAME: missing");
+  else if (!UNIT_NAME.test(unitName)) problems.push("JUJU_UNIT_NAME: must look like app/0");
+  if (problems.length > 0) {
+    throw new EnvironmentError(`not a Juju hook environment (${problems.join("; ")})`);
+  }
+  return { dispatchPath, unitName, get: (name) => env[name] };
+}
 
 const relationHookPattern = new RegExp(`^(.+)-relation-(${RELATION_HOOK_KINDS.join("|")})$`);
 
 /** Reads the event Juju is dispatching from the environment it built for this process. */
 export function eventFromEnvironment(env: NodeJS.ProcessEnv): JujuEvent {
-  const parsed = z.safeParse(environmentSchema, env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new EnvironmentError(`not a Juju hook environment (${problems.join("; ")})`);
-  }
-  const vars = parsed.data;
-  const [location, ...rest] = vars.JUJU_DISPATCH_PATH.split("/").slice(-2);
+  const vars = readEnvironment(env);
+  const [location, ...rest] = vars.dispatchPath.split("/").slice(-2);
   const name = rest.length > 0 ? (rest[0] ?? "") : (location ?? "");
   const base: EventBase = {
     name,
-    unitName: vars.JUJU_UNIT_NAME,
-    appName: vars.JUJU_UNIT_NAME.split("/")[0] ?? "",
-    modelName: vars.JUJU_MODEL_NAME ?? "",
-    modelUuid: vars.JUJU_MODEL_UUID ?? "",
-    charmDir: vars.JUJU_CHARM_DIR ?? process.cwd(),
-    contextId: vars.JUJU_CONTEXT_ID ?? "",
-    jujuVersion: vars.JUJU_VERSION ?? "0.0.0",
+    unitName: vars.unitName,
+    appName: vars.unitName.split("/")[0] ?? "",
+    modelName: vars.get("JUJU_MODEL_NAME") ?? "",
+    modelUuid: vars.get("JUJU_MODEL_UUID") ?? "",
+    charmDir: vars.get("JUJU_CHARM_DIR") ?? process.cwd(),
+    contextId: vars.get("JUJU_CONTEXT_ID") ?? "",
+    jujuVersion: vars.get("JUJU_VERSION") ?? "0.0.0",
   };
 
   if (location === "actions" && rest.length > 0) {
-    return { ...base, kind: "action", actionId: vars.JUJU_ACTION_UUID ?? "" };
+    return { ...base, kind: "action", actionId: vars.get("JUJU_ACTION_UUID") ?? "" };
   }
   const relationMatch = relationHookPattern.exec(name);
   if (relationMatch) {
-    return relationEvent(base, relationMatch[1] ?? "", relationMatch[2] as RelationHookKind, vars);
+    return relationEvent(
+      base,
+      relationMatch[1] ?? "",
+      relationMatch[2] as RelationHookKind,
+      vars.get,
+    );
   }
   if ((UNIT_HOOK_NAMES as readonly string[]).includes(name)) {
     return { ...base, kind: "hook", name: name as UnitHookName };
@@ -120,9 +122,9 @@ function relationEvent(
   base: EventBase,
   endpoint: string,
   relationKind: RelationHookKind,
-  vars: z.infer<typeof environmentSchema>,
+  get: (name: string) => string | undefined,
 ): RelationEvent {
-  const rawId = vars.JUJU_RELATION_ID ?? "";
+  const rawId = get("JUJU_RELATION_ID") ?? "";
   // Juju sends "<endpoint>:<id>"; ops and Juju itself use what follows the last colon.
   const relationId = Number(rawId.slice(rawId.lastIndexOf(":") + 1));
   if (rawId === "" || !Number.isInteger(relationId) || relationId < 0) {
@@ -133,11 +135,11 @@ function relationEvent(
   return {
     ...base,
     kind: "relation",
-    endpoint: vars.JUJU_RELATION || endpoint,
+    endpoint: get("JUJU_RELATION") || endpoint,
     relationKind,
     relationId,
-    remoteApp: vars.JUJU_REMOTE_APP ?? "",
-    remoteUnit: vars.JUJU_REMOTE_UNIT || undefined,
-    departingUnit: vars.JUJU_DEPARTING_UNIT || undefined,
+    remoteApp: get("JUJU_REMOTE_APP") ?? "",
+    remoteUnit: get("JUJU_REMOTE_UNIT") || undefined,
+    departingUnit: get("JUJU_DEPARTING_UNIT") || undefined,
   };
 }

@@ -1,6 +1,13 @@
 import { spawnSync } from "node:child_process";
-import * as z from "zod/mini";
 import { HookToolError, HookToolOutputError } from "./errors.ts";
+import {
+  jsonBoolean,
+  jsonMap,
+  jsonString,
+  stringList,
+  stringMap,
+  type JsonShape,
+} from "./json-shapes.ts";
 
 export type ToolRunner = (tool: string, args: readonly string[], stdin?: string) => ToolOutput;
 export interface ToolOutput {
@@ -24,10 +31,6 @@ export const spawnTool: ToolRunner = (tool, args, stdin) => {
 
 export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
 export type WorkloadStatus = "active" | "blocked" | "waiting" | "maintenance";
-
-const stringList = z.array(z.string());
-const stringMap = z.record(z.string(), z.string());
-const anyJson = z.unknown();
 
 // ops splits at this size because one argv element may not exceed 128 KiB.
 const MAX_LOG_CHUNK = 131071;
@@ -59,18 +62,18 @@ export class HookTools {
     return this.readJson(
       "relation-list",
       ["--format=json", "--app", "-r", String(relationId)],
-      z.string(),
+      jsonString,
     );
   }
 
   relationGetUnit(relationId: number, unit: string): Record<string, string> {
     const args = ["--format=json", "-r", String(relationId), "-", unit];
-    return this.readJson("relation-get", args, z.nullable(stringMap)) ?? {};
+    return this.readJson("relation-get", args, stringMap) ?? {};
   }
 
   relationGetApp(relationId: number, app: string): Record<string, string> {
     const args = ["--format=json", "-r", String(relationId), "--app", "-", app];
-    return this.readJson("relation-get", args, z.nullable(stringMap)) ?? {};
+    return this.readJson("relation-get", args, stringMap) ?? {};
   }
 
   /** Keys with an empty value are deleted, as Juju does. */
@@ -81,21 +84,15 @@ export class HookTools {
   }
 
   isLeader(): boolean {
-    return this.readJson("is-leader", ["--format=json"], z.boolean());
+    return this.readJson("is-leader", ["--format=json"], jsonBoolean);
   }
 
   configGet(): Record<string, unknown> {
-    return (
-      this.readJson("config-get", ["--format=json"], z.nullable(z.record(z.string(), anyJson))) ??
-      {}
-    );
+    return this.readJson("config-get", ["--format=json"], jsonMap) ?? {};
   }
 
   actionGet(): Record<string, unknown> {
-    return (
-      this.readJson("action-get", ["--format=json"], z.nullable(z.record(z.string(), anyJson))) ??
-      {}
-    );
+    return this.readJson("action-get", ["--format=json"], jsonMap) ?? {};
   }
 
   /** Keys are dotted paths already checked against Juju's key rule. */
@@ -131,7 +128,7 @@ export class HookTools {
     }
   }
 
-  private readJson<T>(tool: string, args: string[], schema: z.ZodMiniType<T>): T {
+  private readJson<T>(tool: string, args: string[], shape: JsonShape<T>): T {
     const key = [tool, ...args].join("\0");
     if (this.cache.has(key)) return this.cache.get(key) as T;
     const stdout = this.invoke(tool, args);
@@ -141,10 +138,10 @@ export class HookTools {
     } catch {
       throw new HookToolOutputError(tool, "not JSON");
     }
-    const parsed = z.safeParse(schema, decoded);
-    if (!parsed.success) throw new HookToolOutputError(tool, parsed.error.issues[0]?.message ?? "");
-    this.cache.set(key, parsed.data);
-    return parsed.data;
+    if (!shape.matches(decoded))
+      throw new HookToolOutputError(tool, `expected ${shape.description}`);
+    this.cache.set(key, decoded);
+    return decoded;
   }
 
   private write(tool: string, args: string[], stdin?: string): void {

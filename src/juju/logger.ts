@@ -5,6 +5,14 @@ interface Line {
   readonly message: string;
 }
 
+export interface LoggerOptions {
+  /**
+   * Juju logs a hook's stdout at DEBUG, so in hooks debug lines go there and cost no agent round
+   * trip. An action's stdout is shown to the operator by `juju run`, so actions use juju-log.
+   */
+  readonly debugToStdout: boolean;
+}
+
 /**
  * Lines go to juju-log when the dispatch ends, consecutive lines of one level in one call, so a
  * chatty hook does not pay one agent round trip per line.
@@ -12,10 +20,14 @@ interface Line {
 export class Logger {
   private readonly lines: Line[] = [];
 
-  constructor(private readonly tools: HookTools) {}
+  constructor(
+    private readonly tools: HookTools,
+    private readonly options: LoggerOptions = { debugToStdout: false },
+  ) {}
 
   debug(message: string): void {
-    this.lines.push({ level: "DEBUG", message });
+    if (this.options.debugToStdout) process.stdout.write(`${message}\n`);
+    else this.lines.push({ level: "DEBUG", message });
   }
 
   info(message: string): void {

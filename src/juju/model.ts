@@ -1,6 +1,6 @@
-import * as z from "zod/mini";
 import type { HookTools, WorkloadStatus } from "./hook-tools.ts";
 import { Relation } from "./relation.ts";
+import { validate, type StandardSchema } from "./schema.ts";
 
 export interface ModelOptions {
   readonly unitName: string;
@@ -58,12 +58,10 @@ export class Model {
   }
 
   /** Reads config-get once and checks it against the charm's schema. */
-  config<T>(schema: z.ZodMiniType<T>): T {
-    const parsed = z.safeParse(schema, this.tools.configGet());
-    if (parsed.success) return parsed.data;
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`),
-    );
+  config<T>(schema: StandardSchema<T>): T {
+    const result = validate(schema, this.tools.configGet());
+    if (result.ok) return result.value;
+    throw new ConfigError(result.problems);
   }
 
   /** The status shown once the handler succeeds; the last call wins. */

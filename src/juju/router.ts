@@ -58,6 +58,11 @@ export class EventRouter {
     return this;
   }
 
+  /** The actions with a handler, to check them against actions.yaml. */
+  get actionNames(): string[] {
+    return [...this.actions.keys()];
+  }
+
   /** Runs one dispatch and returns the process exit code. */
   async dispatch(
     env: NodeJS.ProcessEnv = process.env,
@@ -78,7 +83,7 @@ export class EventRouter {
         ? { hookRelation: { id: event.relationId, remoteApp: event.remoteApp } }
         : {}),
     });
-    const log = new Logger(tools);
+    const log = new Logger(tools, { debugToStdout: event.kind !== "action" });
     return event.kind === "action"
       ? this.runAction({ event, model, log }, tools)
       : this.runHook({ event, model, log });

@@ -49,14 +49,18 @@ describe("EventRouter routing", () => {
     ]);
   });
 
-  it("treats an event with no handler as a no-op logged at debug", async () => {
+  it("treats an event with no handler as a no-op logged at debug on stdout, with no tool call", async () => {
     const { runner, calls } = juju(true);
-    const code = await new EventRouter().dispatch(hookEnv("hooks/stop"), runner);
-    assert.equal(code, 0);
-    assert.deepEqual(
-      calls.map((call) => [call.tool, call.args[1]]),
-      [["juju-log", "DEBUG"]],
-    );
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof write;
+    try {
+      assert.equal(await new EventRouter().dispatch(hookEnv("hooks/stop"), runner), 0);
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.deepEqual(calls, []);
+    assert.deepEqual(written, ["no handler for stop; nothing to do\n"]);
   });
 
   it("routes an action to its handler with params and results", async () => {

@@ -162,6 +162,11 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     const writes = result.exitCode === 0 ? commit(s, final) : [];
     const unit = s.units[spec.unit];
     if (unit && spec.kind === "hook") {
+      // The unit agent logs a hook's stdout at DEBUG and its stderr at WARNING.
+      unit.logs.push(
+        ...outputLines(result.stdout, "DEBUG"),
+        ...outputLines(result.stderr, "WARNING"),
+      );
       unit.agent =
         result.exitCode === 0
           ? { status: "idle", message: "", data: {} }
@@ -243,4 +248,11 @@ export async function runActionProcess(
     task.status = task.failed ? "failed" : "completed";
     return { ...outcome, taskId };
   });
+}
+
+function outputLines(text: string, level: string): { level: string; message: string }[] {
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((message) => ({ level, message }));
 }
