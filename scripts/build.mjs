@@ -1,7 +1,9 @@
-// Bundles the charm into one file that runs with no node_modules beside it, and the test
-// fixtures that run as separate processes (the simulator's hook tool, the requirer test charm).
+// Bundles the charm so it runs with no node_modules beside it: dist/charm.mjs is the entrypoint
+// dispatch runs, and dist/chunks/ holds what handlers load on first use, so a hook only reads
+// the code it needs. Also bundles the test fixtures that run as separate processes (the
+// simulator's hook tool, the requirer test charm).
 import { build } from "esbuild";
-import { chmod } from "node:fs/promises";
+import { chmod, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 
 const shared = {
@@ -12,17 +14,26 @@ const shared = {
   legalComments: "none",
   logLevel: "warning",
   banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 };
 
-const bundles = [
-  { entry: "src/main.ts", outfile: "dist/charm.mjs" },
+await rm("dist", { recursive: true, force: true });
+await build({
+  ...shared,
+  entryPoints: { charm: "src/main.ts" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
+});
+await chmod("dist/charm.mjs", 0o755);
+
+const fixtures = [
   { entry: "tests/simulator/hook-tool/main.ts", outfile: "build/hook-tool.mjs" },
   { entry: "tests/charms/requirer/src/main.ts", outfile: "tests/charms/requirer/dist/charm.mjs" },
 ];
-
-for (const { entry, outfile } of bundles) {
+for (const { entry, outfile } of fixtures) {
   if (!existsSync(entry)) continue;
   await build({ ...shared, entryPoints: [entry], outfile });
   await chmod(outfile, 0o755);

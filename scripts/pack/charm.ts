@@ -1,7 +1,7 @@
 // Packs the charm as charmcraft 3 would for one platform of charmcraft.yaml, without charmcraft:
-// the primed tree (dispatch, dist/charm.mjs, bin/node), the metadata files copied verbatim,
+// the primed tree (dispatch, dist/charm.mjs and its chunks, bin/node), the metadata files copied verbatim,
 // and a manifest.yaml naming the base and architecture Juju deploys it on.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { existsSync, readdirSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Document, isScalar, parse } from "yaml";
 import { z } from "zod";
@@ -151,6 +151,7 @@ export async function packCharm(options: PackOptions): Promise<PackResult> {
     { name: "manifest.yaml", data: Buffer.from(manifest), mode: 0o644 },
     fileEntry(root, "dispatch", 0o755),
     fileEntry(root, "dist/charm.mjs", 0o755),
+    ...bundleChunks(root).map((chunk) => fileEntry(root, chunk, 0o644)),
     { name: "bin/node", data: readFileSync(node.path), mode: 0o755 },
   ];
 
@@ -170,4 +171,14 @@ export async function packCharm(options: PackOptions): Promise<PackResult> {
     entries: entries.map((e) => ({ name: e.name, mode: e.mode, size: e.data.length })),
     manifest,
   };
+}
+
+/** The chunks the entrypoint loads on demand (dist/chunks/*.mjs), sorted for a stable zip. */
+function bundleChunks(root: string): string[] {
+  const dir = join(root, "dist", "chunks");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".mjs"))
+    .sort()
+    .map((name) => `dist/chunks/${name}`);
 }

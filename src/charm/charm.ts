@@ -1,24 +1,31 @@
-import { EventRouter, type ActionContext } from "../juju/index.ts";
-import { getCertificateRequest } from "./actions/get-certificate-request.ts";
-import { getOutstandingCertificateRequests } from "./actions/get-outstanding-certificate-requests.ts";
-import { rejectCertificateRequest } from "./actions/reject-certificate-request.ts";
-import { revokeCertificate } from "./actions/revoke-certificate.ts";
-import { CERTIFICATES_ENDPOINT, reconcile } from "./reconcile.ts";
+import { EventRouter, type ActionHandler, type HookHandler } from "../juju/index.ts";
+import { CERTIFICATES_ENDPOINT } from "./endpoints.ts";
 
-// Loaded on demand: only provide-certificate pays for parsing certificates.
-async function provideCertificate(context: ActionContext): Promise<void> {
-  const { provideCertificate: run } = await import("./actions/provide-certificate.ts");
-  await run(context);
-}
+// Handlers load on first use, so a hook pays only for the code it runs: an event with no
+// handler never loads zod schemas or X.509 code, and only two actions load the ASN.1 library.
+const reconcile: HookHandler = async (context) =>
+  (await import("./reconcile.ts")).reconcile(context);
 
-async function getIssuedCertificates(context: ActionContext): Promise<void> {
-  const { getIssuedCertificates: run } = await import("./actions/get-issued-certificates.ts");
-  run(context);
-}
+const actions: Readonly<Record<string, ActionHandler>> = {
+  "get-outstanding-certificate-requests": async (context) =>
+    (
+      await import("./actions/get-outstanding-certificate-requests.ts")
+    ).getOutstandingCertificateRequests(context),
+  "get-certificate-request": async (context) =>
+    (await import("./actions/get-certificate-request.ts")).getCertificateRequest(context),
+  "provide-certificate": async (context) =>
+    (await import("./actions/provide-certificate.ts")).provideCertificate(context),
+  "get-issued-certificates": async (context) =>
+    (await import("./actions/get-issued-certificates.ts")).getIssuedCertificates(context),
+  "revoke-certificate": async (context) =>
+    (await import("./actions/revoke-certificate.ts")).revokeCertificate(context),
+  "reject-certificate-request": async (context) =>
+    (await import("./actions/reject-certificate-request.ts")).rejectCertificateRequest(context),
+};
 
 /** What the charm reacts to. Every hook reconciles; the actions are the operator's interface. */
 export function createCharm(): EventRouter {
-  return new EventRouter()
+  const router = new EventRouter()
     .observe("install", reconcile)
     .observe("start", reconcile)
     .observe("upgrade-charm", reconcile)
@@ -30,11 +37,7 @@ export function createCharm(): EventRouter {
       CERTIFICATES_ENDPOINT,
       ["created", "joined", "changed", "departed", "broken"],
       reconcile,
-    )
-    .observeAction("get-outstanding-certificate-requests", getOutstandingCertificateRequests)
-    .observeAction("get-certificate-request", getCertificateRequest)
-    .observeAction("provide-certificate", provideCertificate)
-    .observeAction("get-issued-certificates", getIssuedCertificates)
-    .observeAction("revoke-certificate", revokeCertificate)
-    .observeAction("reject-certificate-request", rejectCertificateRequest);
+    );
+  for (const [name, handler] of Object.entries(actions)) router.observeAction(name, handler);
+  return router;
 }

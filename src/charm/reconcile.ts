@@ -1,13 +1,12 @@
 import type { ProvidedCertificate } from "../interface/provided-certificates.ts";
 import type { HookContext, Logger, Model, Relation } from "../juju/index.ts";
 import { readConfig, type ConfigReading } from "./config.ts";
+import { CERTIFICATES_ENDPOINT } from "./endpoints.ts";
 import { csrIdentity } from "./csr-identity.ts";
 import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
 import { readPublished, writePublished, type Published } from "./provided.ts";
 import { readRelationRequests, type LocatedRequest } from "./requests.ts";
 import { NON_LEADER_MESSAGE, NO_RELATION_MESSAGE, outstandingMessage } from "./status.ts";
-
-export const CERTIFICATES_ENDPOINT = "certificates";
 
 export interface RelationState {
   readonly requests: readonly LocatedRequest[];

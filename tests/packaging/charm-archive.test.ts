@@ -2,7 +2,15 @@
 // then run the manual flow from the unpacked charm, its hooks on the Node the charm ships.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -51,15 +59,23 @@ describe("the packed charm", () => {
 
   it("holds exactly the files Juju and dispatch need, deflated, with Unix modes", () => {
     const byName = new Map(listing.map((e) => [e.name, e]));
-    assert.deepEqual([...byName.keys()].sort(), [
-      "actions.yaml",
-      "bin/node",
-      "config.yaml",
-      "dispatch",
-      "dist/charm.mjs",
-      "manifest.yaml",
-      "metadata.yaml",
-    ]);
+    const chunks = readdirSync(join(CHARM_DIR, "dist", "chunks")).map(
+      (name) => `dist/chunks/${name}`,
+    );
+    assert.ok(chunks.length > 0);
+    assert.deepEqual(
+      [...byName.keys()].sort(),
+      [
+        "actions.yaml",
+        "bin/node",
+        "config.yaml",
+        "dispatch",
+        "dist/charm.mjs",
+        ...chunks,
+        "manifest.yaml",
+        "metadata.yaml",
+      ].sort(),
+    );
     const executables = new Set(["dispatch", "dist/charm.mjs", "bin/node"]);
     for (const entry of listing) {
       assert.equal(entry.isDir, false, entry.name);
@@ -82,6 +98,7 @@ describe("the packed charm", () => {
       "config.yaml",
       "dispatch",
       "dist/charm.mjs",
+      ...readdirSync(join(CHARM_DIR, "dist", "chunks")).map((name) => `dist/chunks/${name}`),
     ]) {
       assert.ok(
         readFileSync(join(charmDir, file)).equals(readFileSync(join(CHARM_DIR, file))),

@@ -1,5 +1,5 @@
 import { ActionFailure, type ActionContext, type Model, type Relation } from "../../juju/index.ts";
-import { CERTIFICATES_ENDPOINT } from "../reconcile.ts";
+import { CERTIFICATES_ENDPOINT } from "../endpoints.ts";
 
 /** Only the leader reads and writes our application databag, so every action runs there. */
 export function requireLeader({ model, event }: ActionContext): void {

@@ -1,7 +1,8 @@
 import type { Logger, Model, Relation } from "../../juju/index.ts";
 import { readConfig } from "../config.ts";
 import { readPublished } from "../provided.ts";
-import { CERTIFICATES_ENDPOINT, showStatus, type RelationState } from "../reconcile.ts";
+import { CERTIFICATES_ENDPOINT } from "../endpoints.ts";
+import { showStatus, type RelationState } from "../reconcile.ts";
 import { readRelationRequests } from "../requests.ts";
 
 /** What a relation asks and what we published on it, read without writing anything. */
