@@ -1,5 +1,5 @@
 import { EventRouter, type ActionHandler, type HookHandler } from "../juju/index.ts";
-import { CERTIFICATES_ENDPOINT } from "./endpoints.ts";
+import { CERTIFICATES_ENDPOINT, TRUST_ENDPOINT } from "./endpoints.ts";
 
 // Handlers load on first use, so a hook pays only for the code it runs: an event with no
 // handler never loads zod schemas or X.509 code, and only two actions load the ASN.1 library.
@@ -23,6 +23,8 @@ const actions: Readonly<Record<string, ActionHandler>> = {
     (await import("./actions/reject-certificate-request.ts")).rejectCertificateRequest(context),
 };
 
+const RELATION_HOOKS = ["created", "joined", "changed", "departed", "broken"] as const;
+
 /** What the charm reacts to. Every hook reconciles; the actions are the operator's interface. */
 export function createCharm(): EventRouter {
   const router = new EventRouter()
@@ -33,11 +35,8 @@ export function createCharm(): EventRouter {
     .observe("leader-elected", reconcile)
     .observe("leader-settings-changed", reconcile)
     .observe("update-status", reconcile)
-    .observeRelation(
-      CERTIFICATES_ENDPOINT,
-      ["created", "joined", "changed", "departed", "broken"],
-      reconcile,
-    );
+    .observeRelation(CERTIFICATES_ENDPOINT, RELATION_HOOKS, reconcile)
+    .observeRelation(TRUST_ENDPOINT, RELATION_HOOKS, reconcile);
   for (const [name, handler] of Object.entries(actions)) router.observeAction(name, handler);
   return router;
 }

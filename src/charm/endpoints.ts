@@ -1,1 +1,2 @@
 export const CERTIFICATES_ENDPOINT = "certificates";
+export const TRUST_ENDPOINT = "trust_certificate";

@@ -17,6 +17,8 @@ import { csrIdentity } from "./csr-identity.ts";
 export interface Published {
   certificates: ProvidedCertificate[];
   rejections: RequestError[];
+  /** The databag held both lists readable as they are: rewriting them would repair nothing. */
+  readonly asStored?: boolean;
 }
 
 /** Our application databag on one relation. Only the leader may call this. */
@@ -27,7 +29,15 @@ export function readPublished(relation: Relation, log: Logger): Published {
   for (const problem of [...certificates.problems, ...rejections.problems]) {
     log.warning(`our data on ${relation.label}: dropping what no requirer can read: ${problem}`);
   }
-  return { certificates: [...certificates.certificates], rejections: [...rejections.errors] };
+  const asStored =
+    bag[CERTIFICATES_KEY] !== undefined &&
+    certificates.problems.length === 0 &&
+    rejections.problems.length === 0;
+  return {
+    certificates: [...certificates.certificates],
+    rejections: [...rejections.errors],
+    asStored,
+  };
 }
 
 /**

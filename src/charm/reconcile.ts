@@ -6,6 +6,7 @@ import { csrIdentity } from "./csr-identity.ts";
 import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
 import { readPublished, writePublished, type Published } from "./provided.ts";
 import { readRelationRequests, type LocatedRequest } from "./requests.ts";
+import { reconcileTrustBundle, trustBundleProblem } from "./trust-bundle.ts";
 import { NON_LEADER_MESSAGE, NO_RELATION_MESSAGE, outstandingMessage } from "./status.ts";
 
 export interface RelationState {
@@ -17,9 +18,13 @@ export interface RelationState {
  * Every hook: read what requirers ask for and what we published, drop answers nobody asks for
  * any more, and show how many requests wait for the operator. Idempotent by construction.
  */
-export function reconcile({ model, log }: HookContext): void {
+export function reconcile(context: HookContext): void {
+  const { model, log } = context;
+  reconcileTrustBundle(context);
   if (!model.isLeader()) {
-    model.setUnitStatus("active", NON_LEADER_MESSAGE);
+    const problem = trustBundleProblem(model);
+    if (problem === undefined) model.setUnitStatus("active", NON_LEADER_MESSAGE);
+    else model.setUnitStatus("blocked", problem);
     return;
   }
   const reading = readConfig(model);
@@ -34,6 +39,11 @@ export function showStatus(
   states: readonly RelationState[],
   reading: ConfigReading,
 ): void {
+  const trustProblem = trustBundleProblem(model);
+  if (trustProblem !== undefined) {
+    model.setUnitStatus("blocked", trustProblem);
+    return;
+  }
   if (!reading.ok) {
     model.setUnitStatus("blocked", reading.problem);
     return;
@@ -63,7 +73,7 @@ export function reconcileRelation(relation: Relation, log: Logger): RelationStat
         `keeping every certificate on ${relation.label}: a requirer databag is unreadable`,
       );
     }
-    writePublished(relation, published);
+    if (published.asStored !== true) writePublished(relation, published);
     return { requests, published };
   }
   const requested = new Set(requests.map((request) => request.identity));
@@ -77,7 +87,12 @@ export function reconcileRelation(relation: Relation, log: Logger): RelationStat
   if (dropped > 0) {
     log.info(`removed ${dropped} certificate(s) for requests no longer made on ${relation.label}`);
   }
-  writePublished(relation, kept);
+  const unchanged =
+    published.asStored === true &&
+    dropped === 0 &&
+    kept.rejections.length === published.rejections.length;
+  // Serializing thousands of entries only to find the same text costs more than the rest.
+  if (!unchanged) writePublished(relation, kept);
   return { requests, published: kept };
 }
 

@@ -13,9 +13,10 @@ import {
   type Model,
   type Relation,
 } from "../juju/index.ts";
+import { TRUST_ENDPOINT } from "./endpoints.ts";
 import { BundleError, parseCertificateBundle, type BundleEntry } from "../x509/bundle.ts";
 
-export const TRUST_ENDPOINT = "trust_certificate";
+export { TRUST_ENDPOINT };
 export const BUNDLE_OPTION = "trusted-certificate-bundle";
 
 export interface TrustBundleOutcome {

@@ -62,6 +62,7 @@ describe("parseCertificateRequests", () => {
     assert.deepEqual(parseCertificateRequests({ "private-address": "10.0.0.1" }), {
       requests: [],
       problems: [],
+      complete: true,
     });
   });
 
@@ -78,6 +79,7 @@ describe("parseCertificateRequests", () => {
     }));
     const parsed = parseCertificateRequests(bag(items));
     assert.equal(parsed.requests.length, MAX_REQUESTS_PER_DATABAG);
+    assert.equal(parsed.complete, false);
     assert.match(parsed.problems[0] ?? "", /only the first/);
   });
 });

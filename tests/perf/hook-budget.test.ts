@@ -18,6 +18,7 @@ describe("hook-tool budgets of hooks", () => {
       "is-leader --format=json",
       "config-get --format=json",
       "relation-ids certificates --format=json",
+      "relation-ids trust_certificate --format=json",
       ...model.relations.flatMap((relation) => [
         `relation-list --format=json -r ${relation.id}`,
         `relation-list --format=json --app -r ${relation.id}`,
@@ -31,10 +32,11 @@ describe("hook-tool budgets of hooks", () => {
     // Steady state: our lists are already what reconcile computes, so nothing is written.
     assert.deepEqual(writes, ["status-set"]);
     assert.deepEqual(repeated(run.toolCalls), []);
-    // 1 relation-ids, per relation 2 relation-list and M + 2 relation-get, 1 is-leader, 1 config-get.
+    // 2 relation-ids (certificates, trust_certificate), per relation 2 relation-list and M + 2
+    // relation-get, 1 is-leader, 1 config-get, 1 status-set.
     const n = model.relations.length;
     const m = model.relations[0]!.units.length;
-    assert.equal(run.toolCalls.length, 3 + n * (2 + m + 2) + 1);
+    assert.equal(run.toolCalls.length, 4 + n * (2 + m + 2) + 1);
   });
 
   it("certificates-relation-changed reads no more than update-status and takes the remote app from the environment", async () => {
@@ -55,13 +57,14 @@ describe("hook-tool budgets of hooks", () => {
     );
   });
 
-  it("a non-leader's hook runs is-leader and status-set only", async () => {
+  it("a non-leader's hook runs is-leader, config-get and status-set only", async () => {
     const standby = model.operatorUnits[1]!;
     for (const hook of ["update-status", "leader-settings-changed"]) {
       const run = await model.sim.runHook(standby, hook);
       assert.equal(run.exitCode, 0);
       const tools = run.toolCalls.map((call) => call[0]).filter((tool) => tool !== "juju-log");
-      assert.deepEqual(tools, ["is-leader", "status-set"], hook);
+      // config-get: a non-leader still shows an invalid trust bundle as blocked.
+      assert.deepEqual(tools, ["is-leader", "config-get", "status-set"], hook);
     }
   });
 
