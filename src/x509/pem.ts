@@ -61,6 +61,20 @@ export function toPem(label: string, der: Uint8Array): string {
   return [`-----BEGIN ${label}-----`, ...lines, `-----END ${label}-----`].join("\n");
 }
 
+// Most callers only need the DER (thousands of CSRs checked on every hook), so the canonical
+// text is made on first use.
+function pemBlock(label: string, der: Buffer): PemBlock {
+  let pem: string | undefined;
+  return {
+    label,
+    der,
+    get pem() {
+      pem ??= toPem(label, der);
+      return pem;
+    },
+  };
+}
+
 function lineOf(text: string, index: number): number {
   let line = 1;
   for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
@@ -133,7 +147,7 @@ export function parsePemBlocks(text: string): PemBlock[] {
     }
     const der = Buffer.from(body, "base64");
     const canonical = LABEL_ALIASES[label] ?? label;
-    blocks.push({ label: canonical, der, pem: toPem(canonical, der) });
+    blocks.push(pemBlock(canonical, der));
     open = undefined;
     previousEnd = index + marker.length;
   }
