@@ -29,7 +29,9 @@ export class Databag {
   }
 
   /** The whole bag as it will be after this dispatch's writes. */
-  entries(): Record<string, string> {
+  entries(): Readonly<Record<string, string>> {
+    // Most bags are only read: hand out the snapshot rather than a copy of every one.
+    if (this.changes.size === 0) return this.read();
     const merged: Record<string, string> = { ...this.read() };
     for (const [key, value] of this.changes) {
       if (value === "") delete merged[key];

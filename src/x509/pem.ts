@@ -45,7 +45,6 @@ const LABEL_ALIASES: Readonly<Record<string, PemLabel>> = {
 const PRIVATE_KEY_HINT = /PRIVATE\s+KEY|Private-Lines:/i;
 const MARKER = /-----(BEGIN|END) ([^\r\n]*?)-----/g;
 const LABEL = /^[A-Z0-9][A-Z0-9 #._-]{0,40}$/;
-const BASE64_BODY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** True when the text holds anything that looks like a private key, armoured or not. */
 export function mentionsPrivateKey(text: string): boolean {
@@ -139,13 +138,14 @@ export function parsePemBlocks(text: string): PemBlock[] {
       );
     }
     const body = text.slice(open.bodyStart, index).replace(/\s+/g, "");
-    if (body === "" || !BASE64_BODY.test(body)) {
+    const der = Buffer.from(body, "base64");
+    // Node decodes leniently; strict base64 is exactly what re-encodes to the same text.
+    if (body === "" || der.toString("base64") !== body) {
       throw new PemError(
         "bad-base64",
         `block ${blocks.length + 1} (${label}, line ${open.line}) is not valid base64`,
       );
     }
-    const der = Buffer.from(body, "base64");
     const canonical = LABEL_ALIASES[label] ?? label;
     blocks.push(pemBlock(canonical, der));
     open = undefined;
