@@ -15,6 +15,8 @@ const RESULT_KEY_SEGMENT = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const RESERVED_RESULT_KEYS = new Set(["stdout", "stdout-encoding", "stderr", "stderr-encoding"]);
 // One argv element may not exceed 128 KiB on Linux; leave room for the key.
 const MAX_RESULT_ARGUMENT_BYTES = 128 * 1024 - 1024;
+/** The most one result value can hold: action-set takes each as one argv element. */
+export const MAX_RESULT_VALUE_BYTES = MAX_RESULT_ARGUMENT_BYTES;
 
 export type ResultValue = string | number | boolean | { readonly [key: string]: ResultValue };
 

@@ -1,4 +1,10 @@
-export { Action, ActionFailure, checkResultKey, type ResultValue } from "./action.ts";
+export {
+  Action,
+  ActionFailure,
+  MAX_RESULT_VALUE_BYTES,
+  checkResultKey,
+  type ResultValue,
+} from "./action.ts";
 export { Databag } from "./databag.ts";
 export * from "./errors.ts";
 export * from "./event.ts";

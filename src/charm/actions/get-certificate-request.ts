@@ -1,9 +1,10 @@
 import * as z from "zod/mini";
-import type { ActionContext } from "../../juju/index.ts";
+import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts";
+import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { csrIdentity } from "../csr-identity.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState } from "./relation-states.ts";
-import { requestsResult, requestView } from "./request-view.ts";
+import { fitInOneResult, requestView } from "./request-view.ts";
 
 const params = z.object({
   "relation-id": z.int().check(z.minimum(0)),
@@ -25,5 +26,13 @@ export function getCertificateRequest(context: ActionContext): void {
       rejected: refusals.get(request.identity)?.message ?? null,
     }),
   );
-  action.setResults({ result: requestsResult(views) });
+  const fitted = fitInOneResult(views.map(pythonJsonDumps), "[", ", ", "]", MAX_RESULT_VALUE_BYTES);
+  if (fitted.listed < views.length) {
+    action.log(
+      `listing ${fitted.listed} of ${views.length} requests, as many as one action result holds`,
+    );
+    action.setResults({ result: fitted.text, listed: fitted.listed, total: views.length });
+    return;
+  }
+  action.setResults({ result: fitted.text });
 }

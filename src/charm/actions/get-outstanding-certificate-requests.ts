@@ -1,9 +1,10 @@
 import * as z from "zod/mini";
-import type { ActionContext } from "../../juju/index.ts";
+import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts";
+import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { outstandingRequests } from "../reconcile.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
-import { requestsResult, requestView } from "./request-view.ts";
+import { fitInOneResult, requestView } from "./request-view.ts";
 
 const params = z.object({
   "relation-id": z.optional(z.int().check(z.minimum(0))),
@@ -20,10 +21,30 @@ export function getOutstandingCertificateRequests(context: ActionContext): void 
     outstandingRequests(readRelationState(relation, log)),
   );
   if (relationId === undefined) refreshStatus(model, log);
-  if (given.format === "pem") {
-    // One bundle to split and sign in a shell loop; a requirer's CSR text is kept as it wrote it.
-    action.setResults({ result: outstanding.map((request) => `${request.csr}\n`).join("") });
+  const fitted =
+    given.format === "pem"
+      ? // One bundle to split and sign in a shell loop; each CSR kept as its requirer wrote it.
+        fitInOneResult(
+          outstanding.map((request) => `${request.csr}\n`),
+          "",
+          "",
+          "",
+          MAX_RESULT_VALUE_BYTES,
+        )
+      : fitInOneResult(
+          outstanding.map((request) => pythonJsonDumps(requestView(request))),
+          "[",
+          ", ",
+          "]",
+          MAX_RESULT_VALUE_BYTES,
+        );
+  if (fitted.listed < outstanding.length) {
+    action.log(
+      `listing ${fitted.listed} of ${outstanding.length} outstanding requests, as many as one ` +
+        `action result holds; provide them and run the action again for the next ones`,
+    );
+    action.setResults({ result: fitted.text, listed: fitted.listed, total: outstanding.length });
     return;
   }
-  action.setResults({ result: requestsResult(outstanding.map((request) => requestView(request))) });
+  action.setResults({ result: fitted.text });
 }

@@ -1,4 +1,4 @@
-import { pythonJsonDumps, type PythonJsonValue } from "../../interface/python-json.ts";
+import type { PythonJsonValue } from "../../interface/python-json.ts";
 import type { LocatedRequest } from "../requests.ts";
 
 /**
@@ -19,6 +19,31 @@ export function requestView(
   };
 }
 
-export function requestsResult(views: readonly Record<string, PythonJsonValue>[]): string {
-  return pythonJsonDumps(views);
+export interface FittedList {
+  readonly text: string;
+  /** How many items the text holds: all of them, or as many as fit. */
+  readonly listed: number;
+}
+
+/**
+ * The longest prefix of the items that fits in one action result, joined as `join` says. Juju
+ * takes a result as one argv element (128 KiB), about a hundred CSRs: rather than fail, the
+ * action lists what fits and says how many there are, so the operator signs in batches.
+ */
+export function fitInOneResult(
+  items: readonly string[],
+  open: string,
+  separator: string,
+  close: string,
+  limitBytes: number,
+): FittedList {
+  let size = Buffer.byteLength(open) + Buffer.byteLength(close);
+  let listed = 0;
+  for (const item of items) {
+    const added = Buffer.byteLength(item) + (listed > 0 ? Buffer.byteLength(separator) : 0);
+    if (size + added > limitBytes) break;
+    size += added;
+    listed++;
+  }
+  return { text: open + items.slice(0, listed).join(separator) + close, listed };
 }
