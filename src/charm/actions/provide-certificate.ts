@@ -19,6 +19,7 @@ import { locateRequest } from "../locate-request.ts";
 import { readPublished, withoutRequest, writePublished } from "../provided.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { refreshStatus } from "./relation-states.ts";
+import { requesterResult } from "./request-view.ts";
 
 const UNIT_NAME = /^[a-z][a-z0-9-]*\/\d+$/;
 
@@ -91,9 +92,7 @@ export function provideCertificate(context: ActionContext): void {
   action.setResults({
     result: "Certificates successfully provided.",
     "relation-id": relation.id,
-    ...(request.unitName
-      ? { "unit-name": request.unitName }
-      : { "application-name": request.applicationName }),
+    ...requesterResult(request),
     subject: certificate.subject,
   });
 }

@@ -6,6 +6,7 @@ import { readPublished, withoutRequest, writePublished } from "../provided.ts";
 import { csrParamIdentity } from "./csr-param.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { refreshStatus } from "./relation-states.ts";
+import { requesterResult } from "./request-view.ts";
 
 const MAX_REASON_LENGTH = 1024;
 
@@ -47,8 +48,6 @@ export function rejectCertificateRequest(context: ActionContext): void {
   action.setResults({
     result: "Request rejected; requirers that read request_errors are told why.",
     "relation-id": relation.id,
-    ...(request.unitName
-      ? { "unit-name": request.unitName }
-      : { "application-name": request.applicationName }),
+    ...requesterResult(request),
   });
 }

@@ -47,3 +47,12 @@ export function fitInOneResult(
   }
   return { text: open + items.slice(0, listed).join(separator) + close, listed };
 }
+
+/** Who asked, as action result keys: the unit, or the application for an app-level request. */
+export function requesterResult(
+  request: LocatedRequest,
+): { "unit-name": string } | { "application-name": string } {
+  return request.unitName
+    ? { "unit-name": request.unitName }
+    : { "application-name": request.applicationName };
+}
