@@ -24,6 +24,27 @@ export interface Published {
 /** Our application databag on one relation. Only the leader may call this. */
 export function readPublished(relation: Relation, log: Logger): Published {
   const bag = relation.localAppData.entries();
+  // A dispatch may read the same databag more than once (an action, then the status); parse it
+  // once per content, and warn about it once.
+  let published = parsedBags.get(bag);
+  if (published === undefined) {
+    published = parsePublished(bag, relation, log);
+    parsedBags.set(bag, published);
+  }
+  return {
+    certificates: [...published.certificates],
+    rejections: [...published.rejections],
+    asStored: published.asStored,
+  };
+}
+
+const parsedBags = new WeakMap<Readonly<Record<string, string>>, Published>();
+
+function parsePublished(
+  bag: Readonly<Record<string, string>>,
+  relation: Relation,
+  log: Logger,
+): Published {
   const certificates = parseProvidedCertificates(bag);
   const rejections = parseRequestErrors(bag);
   for (const problem of [...certificates.problems, ...rejections.problems]) {

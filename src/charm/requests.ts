@@ -32,6 +32,21 @@ export function readRelationRequests(
   log: Logger,
   options: ReadOptions = {},
 ): RelationRequests {
+  // Remote databags do not change within a dispatch: read and check them once, warn once.
+  const byScope = readRequests.get(relation) ?? new Map<string, RelationRequests>();
+  readRequests.set(relation, byScope);
+  const scope = options.unit ?? "";
+  let result = byScope.get(scope);
+  if (result === undefined) {
+    result = collectRequests(relation, log, options);
+    byScope.set(scope, result);
+  }
+  return result;
+}
+
+const readRequests = new WeakMap<Relation, Map<string, RelationRequests>>();
+
+function collectRequests(relation: Relation, log: Logger, options: ReadOptions): RelationRequests {
   const sources: { bag: Databag; unitName: string | undefined }[] = [];
   if (options.unit !== undefined) {
     if (relation.units.includes(options.unit)) {
