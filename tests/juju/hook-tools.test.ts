@@ -88,6 +88,19 @@ describe("HookTools argv forms", () => {
     );
   });
 
+  it("status-set --application=True and application-version-set use Juju's argv", () => {
+    const { tools, calls } = toolsAnswering("");
+    tools.statusSet("active", "ready", true);
+    tools.applicationVersionSet("1.2.3");
+    assert.deepEqual(
+      calls.map((call) => [call.tool, ...call.args]),
+      [
+        ["status-set", "--application=True", "active", "--", "ready"],
+        ["application-version-set", "--", "1.2.3"],
+      ],
+    );
+  });
+
   it("reads an empty application databag printed as null", () => {
     const { tools } = toolsAnswering(null);
     assert.deepEqual(tools.relationGetApp(1, "a"), {});
