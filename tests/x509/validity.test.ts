@@ -21,6 +21,14 @@ describe("certificateValidity", () => {
     }
   });
 
+  it("reads canonical PEM and other layouts (CRLF, trailing newline) alike", () => {
+    const pem = signCsr(makeCsr(), makeCa()).trim();
+    const expected = certificateValidity(pem).notAfter.getTime();
+    for (const layout of [pem.replace(/\n/g, "\r\n"), `${pem}\n`, `  ${pem}`]) {
+      assert.equal(certificateValidity(layout).notAfter.getTime(), expected);
+    }
+  });
+
   it("throws on text that is not a certificate", () => {
     assert.throws(() => certificateValidity(makeCsr().pem));
     assert.throws(() =>
