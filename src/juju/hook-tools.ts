@@ -41,14 +41,8 @@ const MAX_LOG_CHUNK = 131071;
  */
 export class HookTools {
   private readonly cache = new Map<string, unknown>();
-  private readonly calls: string[][] = [];
 
   constructor(private readonly run: ToolRunner = spawnTool) {}
-
-  /** Every tool call made so far, in order (argv without stdin). */
-  get callLog(): readonly (readonly string[])[] {
-    return this.calls;
-  }
 
   relationIds(endpoint: string): string[] {
     return this.readJson("relation-ids", [endpoint, "--format=json"], stringList);
@@ -149,7 +143,6 @@ export class HookTools {
   }
 
   private invoke(tool: string, args: string[], stdin?: string): string {
-    this.calls.push([tool, ...args]);
     const output = this.run(tool, args, stdin);
     if (output.exitCode !== 0) throw new HookToolError(tool, output.exitCode, output.stderr);
     return output.stdout;

@@ -42,10 +42,6 @@ export class Logger {
     this.lines.push({ level: "ERROR", message });
   }
 
-  get pending(): readonly Line[] {
-    return this.lines;
-  }
-
   flush(): void {
     while (this.lines.length > 0) {
       const level = this.lines[0]?.level ?? "INFO";

@@ -69,10 +69,6 @@ export class Model {
     this.unitStatus = { status, message };
   }
 
-  get pendingUnitStatus(): Status | undefined {
-    return this.unitStatus;
-  }
-
   /** Sends every databag write in one relation-set per bag, then the unit status. */
   commit(): void {
     for (const relation of this.relationsById.values()) {
