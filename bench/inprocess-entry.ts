@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createCharm } from "../src/charm/charm.ts";
 import type { ToolRunner } from "../src/juju/hook-tools.ts";
+import { tuneForShortLivedProcess } from "../src/juju/short-lived.ts";
 
 const loadedMs = performance.now();
 const answers = new Map<string, string>();
@@ -29,6 +30,7 @@ const canned: ToolRunner = (tool, args) => {
   return { exitCode: 0, stdout, stderr: "" };
 };
 
+tuneForShortLivedProcess(); // as src/main.ts does
 const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const exitCode = await createCharm().dispatch(process.env, canned);

@@ -18,6 +18,7 @@ export {
 export { Logger } from "./logger.ts";
 export { ConfigError, Model, type Status } from "./model.ts";
 export { Relation } from "./relation.ts";
+export { tuneForShortLivedProcess } from "./short-lived.ts";
 export { validate, type StandardSchema, type Validation } from "./schema.ts";
 export {
   EventRouter,
