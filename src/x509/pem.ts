@@ -186,6 +186,8 @@ export function readPems(text: string, label: PemLabel): PemBlock[] {
 
 /** The one block of the text, which must carry `label`. */
 export function readOnePem(text: string, label: PemLabel): PemBlock {
+  const plain = readPlainBlock(text, label);
+  if (plain !== undefined) return plain;
   const blocks = parsePemBlocks(text);
   if (blocks.length === 1 && blocks[0]!.label !== label) {
     throw new PemError(
@@ -202,4 +204,23 @@ export function readOnePem(text: string, label: PemLabel): PemBlock {
     throw new PemError("count", `expected one PEM ${label}, found ${found}`);
   }
   return blocks[0]!;
+}
+
+/**
+ * The text when it is exactly one block of `label` with nothing around it, as every requirer
+ * library and our own output write it; undefined for anything else, which the full scanner then
+ * reads and explains. Thousands of CSRs are read on every hook: this skips the scanner's marker
+ * search, gap checks and label tests, and accepts exactly what `parsePemBlocks` would.
+ */
+function readPlainBlock(text: string, label: PemLabel): PemBlock | undefined {
+  const header = `-----BEGIN ${label}-----`;
+  const footer = `-----END ${label}-----`;
+  if (!text.startsWith(header) || !text.endsWith(footer)) return undefined;
+  const bodyEnd = text.length - footer.length;
+  // The first dash after the header must be the footer's: no other marker in between.
+  if (text.indexOf("-", header.length) !== bodyEnd || mentionsPrivateKey(text)) return undefined;
+  const body = text.slice(header.length, bodyEnd).replace(/\s+/g, "");
+  const der = Buffer.from(body, "base64");
+  if (body === "" || der.toString("base64") !== body) return undefined;
+  return pemBlock(label, der);
 }

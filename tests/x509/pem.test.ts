@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import fc from "fast-check";
 import {
   CERTIFICATE,
   CERTIFICATE_REQUEST,
@@ -185,6 +186,69 @@ describe("readOnePem", () => {
       "count",
       /found 2 \(CERTIFICATE REQUEST, CERTIFICATE\)/,
     );
+  });
+});
+
+describe("readOnePem on a single plain block (the shortcut every hook takes)", () => {
+  // What the full scanner makes of a text: the DER of its one block of `label`, or a refusal.
+  const viaScanner = (text: string, label: typeof CERTIFICATE_REQUEST): string => {
+    try {
+      const blocks = parsePemBlocks(text);
+      const [only] = blocks;
+      return blocks.length === 1 && only?.label === label ? only.der.toString("hex") : "refused";
+    } catch {
+      return "refused";
+    }
+  };
+  const viaReadOnePem = (text: string): string => {
+    try {
+      return readOnePem(text, CERTIFICATE_REQUEST).der.toString("hex");
+    } catch {
+      return "refused";
+    }
+  };
+  const base = csr.pem.trim();
+  const edit = fc.record({
+    at: fc.nat({ max: base.length }),
+    cut: fc.nat({ max: 3 }),
+    insert: fc.constantFrom(
+      "",
+      "-",
+      "-----",
+      "\n",
+      " ",
+      "\r\n",
+      "=",
+      "==",
+      "A",
+      "+",
+      "/",
+      "*",
+      "PRIVATE KEY",
+      "-----END CERTIFICATE REQUEST-----",
+      "-----BEGIN CERTIFICATE REQUEST-----",
+    ),
+  });
+
+  test("accepts and refuses exactly what the full scanner does, edit after edit", () => {
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 0, maxLength: 3 }), (edits) => {
+        let text = base;
+        for (const { at, cut, insert } of edits) {
+          const where = Math.min(at, text.length);
+          text = text.slice(0, where) + insert + text.slice(where + cut);
+        }
+        assert.equal(viaReadOnePem(text), viaScanner(text, CERTIFICATE_REQUEST));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test("reads the untouched block and a re-wrapped copy to the same DER", () => {
+    const rewrapped = base.replace(/\n/g, "\r\n");
+    assert.equal(viaReadOnePem(base), viaScanner(base, CERTIFICATE_REQUEST));
+    assert.equal(viaReadOnePem(rewrapped), viaReadOnePem(base));
+    assert.notEqual(viaReadOnePem(base), "refused");
   });
 });
 
