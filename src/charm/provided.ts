@@ -61,6 +61,11 @@ function parsePublished(
   };
 }
 
+/** The CSR texts, exactly as the requirers wrote them, that have a certificate here. */
+export function answeredCsrs(published: Published): Set<string> {
+  return new Set(published.certificates.map((entry) => entry.csr));
+}
+
 /**
  * Writes what differs from the databag. `certificates` is always present (`[]` when empty) for
  * the v1-v3 schemas; a CSR stands in `certificates` or in `request_errors`, never both.

@@ -4,7 +4,7 @@ import { readConfig, type ConfigReading } from "./config.ts";
 import { CERTIFICATES_ENDPOINT } from "./endpoints.ts";
 import { csrIdentity } from "./csr-identity.ts";
 import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
-import { readPublished, writePublished, type Published } from "./provided.ts";
+import { answeredCsrs, readPublished, writePublished, type Published } from "./provided.ts";
 import { readRelationRequests, type LocatedRequest } from "./requests.ts";
 import { reconcileTrustBundle, trustBundleProblem } from "./trust-bundle.ts";
 import { NON_LEADER_MESSAGE, NO_RELATION_MESSAGE, outstandingMessage } from "./status.ts";
@@ -65,8 +65,10 @@ export function showStatus(
 
 /** Cleans one relation's published data and returns what it asks and holds. */
 export function reconcileRelation(relation: Relation, log: Logger): RelationState {
-  const { requests, complete } = readRelationRequests(relation, log);
   const published = readPublished(relation, log);
+  const { requests, complete } = readRelationRequests(relation, log, {
+    answered: answeredCsrs(published),
+  });
   if (!complete) {
     if (published.certificates.length > 0) {
       log.warning(

@@ -24,6 +24,12 @@ export interface RelationRequests {
 export interface ReadOptions {
   /** Read only this unit's databag (and skip the application databag). */
   readonly unit?: string;
+  /**
+   * CSR texts we published a certificate for: checked in full when the operator provided it, so
+   * the cheap check of every hook is not run on them again. On a settled model that is nearly
+   * every request.
+   */
+  readonly answered?: ReadonlySet<string>;
 }
 
 /** Every usable request of one relation: each remote unit's databag, then the remote app's. */
@@ -44,6 +50,10 @@ export function readRelationRequests(
   return result;
 }
 
+const ANSWERED = { ok: true } as const;
+
+// The first read of a dispatch is kept whatever its `answered`: that set decides which requests
+// are checked, and every CSR the charm could have answered passes the check anyway.
 const readRequests = new WeakMap<Relation, Map<string, RelationRequests>>();
 
 function collectRequests(relation: Relation, log: Logger, options: ReadOptions): RelationRequests {
@@ -69,7 +79,7 @@ function collectRequests(relation: Relation, log: Logger, options: ReadOptions):
     }
     const problems = [...parsed.problems];
     for (const request of parsed.requests) {
-      const check = checkRequestedCsr(request.csr);
+      const check = options.answered?.has(request.csr) ? ANSWERED : checkRequestedCsr(request.csr);
       if (!check.ok) {
         problems.push(`a certificate signing request: ${check.reason}`);
         continue;

@@ -106,6 +106,50 @@ describe("every hook reconciles requests and answers", () => {
     assert.equal(ourEntries().length, 3);
   });
 
+  it("keeps a certificate already issued for a CSR that the per-hook check would now refuse", async () => {
+    // As after an upgrade to a charm that checks requests more strictly: what the operator
+    // provided stays, and only the unanswered request is refused.
+    const unit = "tls-requirer/0";
+    const bag = sim.relationData(relationId, unit);
+    const ours = sim.relationData(relationId, OPERATOR);
+    const [issuedTo, refused] = [
+      makeCsr({ keyType: "rsa-1024" }),
+      makeCsr({ keyType: "rsa-1024" }),
+    ];
+    const entries = JSON.parse(ours["certificates"] ?? "[]") as Record<string, unknown>[];
+    const issued = { ...entries[0], certificate_signing_request: issuedTo.pem.trim() };
+    sim.setRelationData(relationId, OPERATOR, {
+      ...ours,
+      certificates: JSON.stringify([...entries, issued]),
+    });
+    const withOld = [
+      ...(JSON.parse(bag[REQUESTS] ?? "[]") as unknown[]),
+      { certificate_signing_request: issuedTo.pem },
+      { certificate_signing_request: refused.pem },
+    ];
+    sim.setRelationData(
+      relationId,
+      unit,
+      { ...bag, [REQUESTS]: JSON.stringify(withOld) },
+      {
+        notify: true,
+      },
+    );
+    await sim.settle();
+    const kept = ourEntries().map((entry) => entry.certificate_signing_request);
+    assert.ok(kept.includes(issuedTo.pem.trim()), "the issued certificate must stay");
+    assert.equal(kept.length, 4);
+    const warnings = sim
+      .logs(`${OPERATOR}/0`)
+      .filter((line) => line.level === "WARNING" && line.message.includes("RSA 1024"));
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.deepEqual(await outstanding(sim), []);
+    sim.setRelationData(relationId, OPERATOR, ours);
+    sim.setRelationData(relationId, unit, bag, { notify: true });
+    await sim.settle();
+    assert.equal(ourEntries().length, 3);
+  });
+
   it("drops the answer to a CSR that was renewed, and lists the new one", async () => {
     const before = ourEntries().map((e) => e.certificate_signing_request);
     const run = await sim.runAction("tls-requirer/0", "renew");

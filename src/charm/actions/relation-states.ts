@@ -1,16 +1,15 @@
 import type { Logger, Model, Relation } from "../../juju/index.ts";
 import { readConfig } from "../config.ts";
-import { readPublished } from "../provided.ts";
+import { answeredCsrs, readPublished } from "../provided.ts";
 import { CERTIFICATES_ENDPOINT } from "../endpoints.ts";
 import { showStatus, type RelationState } from "../reconcile.ts";
 import { readRelationRequests } from "../requests.ts";
 
 /** What a relation asks and what we published on it, read without writing anything. */
 export function readRelationState(relation: Relation, log: Logger): RelationState {
-  return {
-    requests: readRelationRequests(relation, log).requests,
-    published: readPublished(relation, log),
-  };
+  const published = readPublished(relation, log);
+  const answered = answeredCsrs(published);
+  return { requests: readRelationRequests(relation, log, { answered }).requests, published };
 }
 
 /**
