@@ -22,7 +22,7 @@ const reps = Number(option("reps", "5"));
 const nodeBinary = option("node", process.execPath);
 const nodeFlags = option("node-flags", "").split(" ").filter(Boolean);
 const profiled = !process.argv.includes("--no-profile");
-const inprocess = join(CHARM_DIR, "build/bench-inprocess.mjs");
+const inprocess = join(CHARM_DIR, "build/bench-profile.mjs");
 
 await build({
   entryPoints: ["bench/inprocess-entry.ts"],
