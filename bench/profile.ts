@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { bundleOptions } from "../scripts/bundle-options.mjs";
 import { makeCa } from "../tests/x509/fixtures.ts";
 import { csrFactory } from "./csrs.ts";
 import { fakeTools, runFake, type EventSpec } from "./fake-tools.ts";
@@ -25,17 +26,10 @@ const profiled = !process.argv.includes("--no-profile");
 const inprocess = join(CHARM_DIR, "build/bench-profile.mjs");
 
 await build({
+  ...bundleOptions,
   entryPoints: ["bench/inprocess-entry.ts"],
   outfile: inprocess,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  logLevel: "warning",
   absWorkingDir: CHARM_DIR,
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
 });
 
 const ca = makeCa({ keyType: "rsa-2048", commonName: "Profile CA" });

@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { bundleOptions } from "../scripts/bundle-options.mjs";
 import { makeCa, signCsr } from "../tests/x509/fixtures.ts";
 import { charmBundleGraph, isAsn1Library } from "./bundle-graph.ts";
 import { csrFactory } from "./csrs.ts";
@@ -32,19 +33,7 @@ const INPROCESS = join(INPROCESS_DIR, "bench-inprocess.mjs");
 const ONE_FILE = join(CHARM_DIR, "build/bench-one-file.mjs");
 const ASN1_ONLY = join(CHARM_DIR, "build/bench-asn1-only.mjs");
 
-const banner = {
-  js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-};
-const shared = {
-  bundle: true,
-  platform: "node" as const,
-  format: "esm" as const,
-  target: "node20",
-  legalComments: "none" as const,
-  logLevel: "warning" as const,
-  banner,
-  absWorkingDir: CHARM_DIR,
-};
+const shared = { ...bundleOptions, absWorkingDir: CHARM_DIR };
 
 async function buildHelpers(): Promise<void> {
   // Split like dist/, so a handler pays for loading its chunks as it does under Juju.

@@ -5,18 +5,7 @@
 import { build } from "esbuild";
 import { chmod, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
-
-const shared = {
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  legalComments: "none",
-  logLevel: "warning",
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-};
+import { bundleOptions as shared } from "./bundle-options.mjs";
 
 await rm("dist", { recursive: true, force: true });
 await build({

@@ -12,6 +12,7 @@ import {
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TOOLS } from "./hook-tool/run.ts";
+import { bundleOptions } from "../../scripts/bundle-options.mjs";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const HOOK_TOOL_BUNDLE = join(REPO_ROOT, "build/hook-tool.mjs");
@@ -43,15 +44,7 @@ export async function ensureHookToolBundle(): Promise<string> {
   await build({
     entryPoints: [join(SOURCES, "hook-tool/main.ts")],
     outfile: tmp,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    legalComments: "none",
-    logLevel: "warning",
-    banner: {
-      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
+    ...bundleOptions,
   });
   renameSync(tmp, HOOK_TOOL_BUNDLE);
   return HOOK_TOOL_BUNDLE;
