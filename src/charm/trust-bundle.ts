@@ -63,7 +63,20 @@ function outcome(reading: BundleReading): TrustBundleOutcome {
   return reading.ok ? {} : { blocked: `Invalid ${BUNDLE_OPTION}: ${reading.problem}` };
 }
 
+// Config does not change within a dispatch, and the leader reads the bundle twice (publishing,
+// then the status): parse it once.
+const readings = new WeakMap<Model, BundleReading>();
+
 function readBundle(model: Model): BundleReading {
+  let reading = readings.get(model);
+  if (reading === undefined) {
+    reading = parseBundleOption(model);
+    readings.set(model, reading);
+  }
+  return reading;
+}
+
+function parseBundleOption(model: Model): BundleReading {
   let text: string | undefined;
   try {
     text = model.config(schema)[BUNDLE_OPTION];
