@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import type * as ChildProcess from "node:child_process";
+import { createRequire } from "node:module";
 import { HookToolError, HookToolOutputError } from "./errors.ts";
 import {
   jsonBoolean,
@@ -16,9 +17,13 @@ export interface ToolOutput {
   readonly stderr: string;
 }
 
+// Loaded with the first tool call: a hook with no handler calls none and starts a little sooner.
+let childProcess: typeof ChildProcess | undefined;
+
 /** Juju's tools are on PATH in every hook context; stdin is only read by `--file -`. */
 export const spawnTool: ToolRunner = (tool, args, stdin) => {
-  const result = spawnSync(tool, args, {
+  childProcess ??= createRequire(import.meta.url)("node:child_process") as typeof ChildProcess;
+  const result = childProcess.spawnSync(tool, args, {
     input: stdin ?? "",
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
