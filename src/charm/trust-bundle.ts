@@ -35,18 +35,23 @@ type BundleReading =
  * Every hook: publish the configured bundle to every trust_certificate relation, in the
  * version each requirer speaks, and withdraw what is no longer configured (the reference only
  * ever adds). An invalid bundle publishes nothing new and keeps the last good one in place.
+ *
+ * A v0 requirer reads the unit databag of whichever of our units it meets first, so every unit
+ * publishes there, not only the leader as the reference does: otherwise a requirer may read a
+ * unit that holds nothing, or a former leader's copy of certificates withdrawn since.
  */
 export function reconcileTrustBundle({ model, log }: HookContext): TrustBundleOutcome {
   const leader = model.isLeader();
   const reading = readBundle(model);
-  if (!leader) return outcome(reading);
   if (!reading.ok) {
-    log.warning(`not publishing ${BUNDLE_OPTION}: ${reading.problem}; what was published stays`);
+    if (leader) {
+      log.warning(`not publishing ${BUNDLE_OPTION}: ${reading.problem}; what was published stays`);
+    }
     return outcome(reading);
   }
-  warnExpired(reading.expired, log);
+  if (leader) warnExpired(reading.expired, log);
   for (const relation of model.relations(TRUST_ENDPOINT)) {
-    publish(relation, model.unitName, reading.certificates, log);
+    publish(relation, { unitName: model.unitName, leader }, reading.certificates, log);
   }
   return {};
 }
@@ -104,18 +109,29 @@ function warnExpired(expired: readonly BundleEntry[], log: Logger): void {
   log.warning(`${BUNDLE_OPTION}: ${expired.length} ${noun} expired, published anyway: ${names}`);
 }
 
-/** One relation: the version the requirer speaks decides which bag holds the set. */
-function publish(relation: Relation, unitName: string, pems: string[], log: Logger): void {
+/**
+ * One relation: the version the requirer speaks decides which bag holds the set. Only the
+ * leader may write the application databag; every unit writes its own.
+ */
+function publish(
+  relation: Relation,
+  us: { readonly unitName: string; readonly leader: boolean },
+  pems: string[],
+  log: Logger,
+): void {
   const version = requirerVersion(relation.remoteAppData.entries());
-  const app = relation.localAppData;
-  const unit = relation.unitData(unitName);
+  const unit = relation.unitData(us.unitName);
   // Each write replaces the other version's data, so a requirer that announces v1 after
   // we first answered it in v0 does not keep a stale copy in our unit bag.
-  const appChanged = replace(
-    app,
-    version === 1 ? providerAppDataV1(pems) : {},
-    Object.keys(app.entries()),
-  );
+  let appChanged = false;
+  if (us.leader) {
+    const app = relation.localAppData;
+    appChanged = replace(
+      app,
+      version === 1 ? providerAppDataV1(pems) : {},
+      Object.keys(app.entries()),
+    );
+  }
   const unitChanged = replace(unit, version === 1 ? {} : providerUnitDataV0(pems), V0_UNIT_KEYS);
   if (!appChanged && !unitChanged) return;
   const bag = version === 1 ? "application databag, v1" : "unit databag, v0";

@@ -73,28 +73,28 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
     assert.deepEqual(v0Keys(sim.relationData(v0, LEADER)), {});
   });
 
-  it("gives a v1 requirer the app databag and a v0 requirer the leader's unit databag", async () => {
+  it("gives a v1 requirer the app databag and a v0 requirer every unit's databag", async () => {
     await sim.config(OPERATOR, { [OPTION]: `${caA}\n${caB}\n` });
     assert.deepEqual(sim.relationData(v1, OPERATOR), {
       certificates: pythonJsonDumps([caA, caB]),
       version: "1",
     });
-    assert.deepEqual(v0Keys(sim.relationData(v1, LEADER)), {});
-    assert.deepEqual(v0Keys(sim.relationData(v0, LEADER)), {
-      ca: pythonJsonDumps(caA),
-      certificate: pythonJsonDumps(caA),
-      chain: pythonJsonDumps([caA, caB]),
-      version: "0",
-    });
+    for (const unit of [LEADER, FOLLOWER]) {
+      assert.deepEqual(v0Keys(sim.relationData(v1, unit)), {});
+      // A v0 requirer reads whichever of our units it meets first.
+      assert.deepEqual(v0Keys(sim.relationData(v0, unit)), {
+        ca: pythonJsonDumps(caA),
+        certificate: pythonJsonDumps(caA),
+        chain: pythonJsonDumps([caA, caB]),
+        version: "0",
+      });
+    }
     assert.deepEqual(sim.relationData(v0, OPERATOR), {});
     await expectReceived([caA, caB]);
     assert.notEqual(sim.unitStatus(LEADER).status, "blocked");
   });
 
-  it("a non-leader publishes nothing and makes no relation call for trust_certificate", async () => {
-    for (const relation of [v1, v0]) {
-      assert.deepEqual(v0Keys(sim.relationData(relation, FOLLOWER)), {});
-    }
+  it("a non-leader writes only its own unit databag, and nothing when nothing changed", async () => {
     const run = await sim.runHook(FOLLOWER, "update-status");
     assert.equal(run.exitCode, 0, run.stderr);
     const trustCalls = run.toolCalls.filter(
@@ -103,7 +103,25 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
         (call[0]?.startsWith("relation-") === true &&
           [v1, v0].some((id) => call.includes(String(id)))),
     );
-    assert.deepEqual(trustCalls, []);
+    const expected = [
+      ["relation-ids", "trust_certificate", "--format=json"],
+      ...[v1, v0].flatMap((id) => [
+        ["relation-list", "--format=json", "--app", "-r", String(id)],
+        [
+          "relation-get",
+          "--format=json",
+          "-r",
+          String(id),
+          "--app",
+          "-",
+          `trust-v${id === v1 ? 1 : 0}`,
+        ],
+        ["relation-get", "--format=json", "-r", String(id), "-", FOLLOWER],
+      ]),
+    ];
+    const sortedCalls = (calls: readonly (readonly string[])[]) =>
+      calls.map((c) => c.join(" ")).sort();
+    assert.deepEqual(sortedCalls(trustCalls), sortedCalls(expected));
   });
 
   it("withdraws a certificate removed from the bundle (the reference kept it)", async () => {
@@ -196,6 +214,22 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
       await expectReceived([]);
       assert.notEqual(sim.unitStatus(LEADER).status, "blocked");
     }
+  });
+
+  it("keeps every unit's v0 copy current when leadership moves", async () => {
+    await sim.setLeader(FOLLOWER);
+    await sim.config(OPERATOR, { [OPTION]: caB });
+    for (const unit of [LEADER, FOLLOWER]) {
+      assert.equal(v0Keys(sim.relationData(v0, unit))["chain"], pythonJsonDumps([caB]));
+    }
+    assert.deepEqual(sim.relationData(v1, OPERATOR), {
+      certificates: pythonJsonDumps([caB]),
+      version: "1",
+    });
+    await expectReceived([caB]);
+    await sim.setLeader(LEADER);
+    await sim.config(OPERATOR, { [OPTION]: `${caA}\n${caB}` });
+    await expectReceived([caA, caB]);
   });
 
   it("sends no relation-set when nothing changed", async () => {
