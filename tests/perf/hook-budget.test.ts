@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { BenchModel } from "../../bench/model.ts";
 import { argv, OPERATOR, reads, repeated, smallModel } from "./fixture.ts";
+import { NON_LEADER_MESSAGE } from "../../src/charm/status.ts";
 
 describe("hook-tool budgets of hooks", () => {
   let model: BenchModel;
@@ -57,14 +58,24 @@ describe("hook-tool budgets of hooks", () => {
     );
   });
 
-  it("a non-leader's hook runs is-leader, config-get and status-set only", async () => {
+  it("a non-leader's hook reads leadership, config and trust relations, then sets its status", async () => {
     const standby = model.operatorUnits[1]!;
     for (const hook of ["update-status", "leader-settings-changed"]) {
       const run = await model.sim.runHook(standby, hook);
       assert.equal(run.exitCode, 0);
-      const tools = run.toolCalls.map((call) => call[0]).filter((tool) => tool !== "juju-log");
-      // config-get: a non-leader still shows an invalid trust bundle as blocked.
-      assert.deepEqual(tools, ["is-leader", "config-get", "status-set"], hook);
+      const calls = argv(run.toolCalls).filter((call) => !call.startsWith("juju-log"));
+      // config-get: a non-leader shows an invalid trust bundle as blocked, and publishes the
+      // bundle to v0 requirers in its own unit databag; it never reads the certificates relations.
+      assert.deepEqual(
+        calls,
+        [
+          "is-leader --format=json",
+          "config-get --format=json",
+          "relation-ids trust_certificate --format=json",
+          `status-set --application=False active -- ${NON_LEADER_MESSAGE}`,
+        ],
+        hook,
+      );
     }
   });
 
