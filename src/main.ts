@@ -1,5 +1,6 @@
 import { createCharm } from "./charm/charm.ts";
-import { tuneForShortLivedProcess } from "./juju/index.ts";
+import { spawnTool, tuneForShortLivedProcess } from "./juju/index.ts";
 
-tuneForShortLivedProcess();
-process.exitCode = await createCharm().dispatch();
+process.exitCode = await createCharm().dispatch(process.env, spawnTool, {
+  beforeHandler: tuneForShortLivedProcess,
+});

@@ -22,6 +22,7 @@ export { tuneForShortLivedProcess } from "./short-lived.ts";
 export { validate, type StandardSchema, type Validation } from "./schema.ts";
 export {
   EventRouter,
+  type DispatchOptions,
   type ActionContext,
   type ActionHandler,
   type HookContext,

@@ -28,6 +28,14 @@ export interface RouterOptions {
   readonly peerEndpoints?: readonly string[];
 }
 
+export interface DispatchOptions {
+  /**
+   * Runs once a handler is found, just before it: process-wide set-up that a dispatch with
+   * nothing to do should not pay for.
+   */
+  readonly beforeHandler?: () => void;
+}
+
 /**
  * The charm's table of observed events. `dispatch` reads the event from the environment, runs
  * its handler and applies the error policy: a hook that throws exits 1 (Juju retries it and
@@ -67,6 +75,7 @@ export class EventRouter {
   async dispatch(
     env: NodeJS.ProcessEnv = process.env,
     runner: ToolRunner = spawnTool,
+    options: DispatchOptions = {},
   ): Promise<number> {
     let event: JujuEvent;
     try {
@@ -85,16 +94,17 @@ export class EventRouter {
     });
     const log = new Logger(tools, { debugToStdout: event.kind !== "action" });
     return event.kind === "action"
-      ? this.runAction({ event, model, log }, tools)
-      : this.runHook({ event, model, log });
+      ? this.runAction({ event, model, log }, tools, options)
+      : this.runHook({ event, model, log }, options);
   }
 
-  private async runHook(context: HookContext): Promise<number> {
+  private async runHook(context: HookContext, options: DispatchOptions): Promise<number> {
     const handler = this.hooks.get(context.event.name);
     if (!handler) {
       context.log.debug(`no handler for ${context.event.name}; nothing to do`);
       return flushLog(context.log, 0);
     }
+    options.beforeHandler?.();
     try {
       await handler(context);
       context.model.commit();
@@ -106,11 +116,16 @@ export class EventRouter {
     }
   }
 
-  private async runAction(context: HookContext<ActionEvent>, tools: HookTools): Promise<number> {
+  private async runAction(
+    context: HookContext<ActionEvent>,
+    tools: HookTools,
+    options: DispatchOptions,
+  ): Promise<number> {
     const action = new Action(context.event.name, context.event.actionId, tools);
     const handler = this.actions.get(context.event.name);
     try {
       if (!handler) throw new ActionFailure(`this charm has no action ${context.event.name}`);
+      options.beforeHandler?.();
       await handler({ ...context, action });
       if (!action.failed) context.model.commit();
     } catch (error) {

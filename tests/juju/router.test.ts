@@ -74,6 +74,26 @@ describe("EventRouter routing", () => {
   });
 });
 
+describe("EventRouter beforeHandler", () => {
+  it("runs once before a hook's or an action's handler, and never when there is none", async () => {
+    const order: string[] = [];
+    const router = new EventRouter()
+      .observe("update-status", () => void order.push("hook"))
+      .observeAction("hello", () => void order.push("action"));
+    const beforeHandler = () => void order.push("before");
+    const { runner } = juju(true);
+    await router.dispatch(hookEnv("hooks/update-status"), runner, { beforeHandler });
+    await router.dispatch(hookEnv("actions/hello", { JUJU_ACTION_UUID: "1" }), runner, {
+      beforeHandler,
+    });
+    await router.dispatch(hookEnv("hooks/stop"), runner, { beforeHandler });
+    await router.dispatch(hookEnv("actions/nope", { JUJU_ACTION_UUID: "2" }), runner, {
+      beforeHandler,
+    });
+    assert.deepEqual(order, ["before", "hook", "before", "action"]);
+  });
+});
+
 describe("EventRouter error policy", () => {
   it("exits 1 and logs the error when a hook handler throws, without writing", async () => {
     const { runner, calls } = juju(true);
