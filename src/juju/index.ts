@@ -16,6 +16,7 @@ export {
   type WorkloadStatus,
 } from "./hook-tools.ts";
 export { Logger } from "./logger.ts";
+export { processOutput, type Output } from "./output.ts";
 export { ConfigError, Model, type Status } from "./model.ts";
 export { Relation } from "./relation.ts";
 export { tuneForShortLivedProcess } from "./short-lived.ts";

@@ -7,10 +7,11 @@ interface Line {
 
 export interface LoggerOptions {
   /**
-   * Juju logs a hook's stdout at DEBUG, so in hooks debug lines go there and cost no agent round
-   * trip. An action's stdout is shown to the operator by `juju run`, so actions use juju-log.
+   * Where debug lines go instead of juju-log. Juju logs a hook's stdout at DEBUG, so in hooks
+   * debug lines go there and cost no agent round trip. An action's stdout is shown to the
+   * operator by `juju run`, so actions use juju-log.
    */
-  readonly debugToStdout: boolean;
+  readonly debugLines?: (line: string) => void;
 }
 
 /**
@@ -22,11 +23,11 @@ export class Logger {
 
   constructor(
     private readonly tools: HookTools,
-    private readonly options: LoggerOptions = { debugToStdout: false },
+    private readonly options: LoggerOptions = {},
   ) {}
 
   debug(message: string): void {
-    if (this.options.debugToStdout) process.stdout.write(`${message}\n`);
+    if (this.options.debugLines) this.options.debugLines(`${message}\n`);
     else this.lines.push({ level: "DEBUG", message });
   }
 

@@ -9,6 +9,7 @@ import {
 import { HookTools, spawnTool, type ToolRunner } from "./hook-tools.ts";
 import { Logger } from "./logger.ts";
 import { Model } from "./model.ts";
+import { processOutput, type Output } from "./output.ts";
 
 export interface HookContext<E extends JujuEvent = JujuEvent> {
   readonly event: E;
@@ -26,6 +27,8 @@ export type HookName = UnitHookName | `${string}-relation-${RelationHookKind}`;
 
 export interface RouterOptions {
   readonly peerEndpoints?: readonly string[];
+  /** Where debug lines of hooks and the runtime's own errors go; the process's by default. */
+  readonly output?: Output;
 }
 
 export interface DispatchOptions {
@@ -81,7 +84,7 @@ export class EventRouter {
     try {
       event = eventFromEnvironment(env);
     } catch (error) {
-      process.stderr.write(`ERROR ${describe(error)}\n`);
+      this.output.stderr(`ERROR ${describe(error)}\n`);
       return 1;
     }
     const tools = new HookTools(runner);
@@ -92,7 +95,11 @@ export class EventRouter {
         ? { hookRelation: { id: event.relationId, remoteApp: event.remoteApp } }
         : {}),
     });
-    const log = new Logger(tools, { debugToStdout: event.kind !== "action" });
+    const output = this.output;
+    const log = new Logger(
+      tools,
+      event.kind === "action" ? {} : { debugLines: (line) => output.stdout(line) },
+    );
     return event.kind === "action"
       ? this.runAction({ event, model, log }, tools, options)
       : this.runHook({ event, model, log }, options);
@@ -102,17 +109,17 @@ export class EventRouter {
     const handler = this.hooks.get(context.event.name);
     if (!handler) {
       context.log.debug(`no handler for ${context.event.name}; nothing to do`);
-      return flushLog(context.log, 0);
+      return this.flushLog(context.log, 0);
     }
     options.beforeHandler?.();
     try {
       await handler(context);
       context.model.commit();
-      return flushLog(context.log, 0);
+      return this.flushLog(context.log, 0);
     } catch (error) {
       context.log.error(`${context.event.name} failed: ${describe(error)}`);
       if (error instanceof Error && error.stack) context.log.debug(error.stack);
-      return flushLog(context.log, 1);
+      return this.flushLog(context.log, 1);
     }
   }
 
@@ -138,21 +145,25 @@ export class EventRouter {
           action.fail(`unexpected error: ${describe(error)} (details in juju debug-log)`);
         }
       } catch (failError) {
-        process.stderr.write(`ERROR cannot fail the action: ${describe(failError)}\n`);
-        return flushLog(context.log, 1);
+        this.output.stderr(`ERROR cannot fail the action: ${describe(failError)}\n`);
+        return this.flushLog(context.log, 1);
       }
     }
-    return flushLog(context.log, 0);
+    return this.flushLog(context.log, 0);
   }
-}
 
-function flushLog(log: Logger, exitCode: number): number {
-  try {
-    log.flush();
-    return exitCode;
-  } catch (error) {
-    process.stderr.write(`ERROR cannot write to the Juju log: ${describe(error)}\n`);
-    return exitCode === 0 ? 1 : exitCode;
+  private get output(): Output {
+    return this.options.output ?? processOutput;
+  }
+
+  private flushLog(log: Logger, exitCode: number): number {
+    try {
+      log.flush();
+      return exitCode;
+    } catch (error) {
+      this.output.stderr(`ERROR cannot write to the Juju log: ${describe(error)}\n`);
+      return exitCode === 0 ? 1 : exitCode;
+    }
   }
 }
 

@@ -52,13 +52,8 @@ describe("EventRouter routing", () => {
   it("treats an event with no handler as a no-op logged at debug on stdout, with no tool call", async () => {
     const { runner, calls } = juju(true);
     const written: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as typeof write;
-    try {
-      assert.equal(await new EventRouter().dispatch(hookEnv("hooks/stop"), runner), 0);
-    } finally {
-      process.stdout.write = write;
-    }
+    const output = { stdout: (text: string) => void written.push(text), stderr: () => {} };
+    assert.equal(await new EventRouter({ output }).dispatch(hookEnv("hooks/stop"), runner), 0);
     assert.deepEqual(calls, []);
     assert.deepEqual(written, ["no handler for stop; nothing to do\n"]);
   });
