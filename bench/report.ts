@@ -174,10 +174,12 @@ export function renderReport(r: Report): string {
     "- **Charm CPU** (`cpu`): user + system time of the Node process running `dist/charm.mjs` under the fake tools,",
     "  read by `bench/probe.mjs` (`NODE_OPTIONS=--import`) at exit: Node start-up, module evaluation, the handler,",
     "  and the cost of spawning each tool, but not the tools' own CPU (children are not counted).",
-    "- **Charm alone** (`own`): the same router and handlers bundled with a runner that answers from memory",
-    "  (`bench/inprocess-entry.ts`), run as a fresh process per dispatch: process start to entry (`boot`), and CPU",
-    "  of the dispatch itself with tools that cost nothing (`handler`). `own` = boot + handler; this is the charm's",
-    "  own time, tool time excluded.",
+    "- **Charm alone** (`own`): the same router and handlers, bundled and split like `dist/` (a handler loads its",
+    "  chunks as it does under Juju), with a runner that answers from memory (`bench/inprocess-entry.ts`; answers",
+    "  kept as Buffers outside the V8 heap and decoded per call, as a tool's stdout is) and V8 tuned as",
+    "  `src/main.ts` does, run as a fresh process per dispatch: process start to entry (`boot`), and CPU of the",
+    "  dispatch itself with tools that cost nothing (`handler`). `own` = boot + handler; this is the charm's own",
+    "  time, tool time excluded.",
     `- Medians of ${smallest.fakeReps} (smallest) to ${largest.fakeReps} (largest) fake-tool runs, ${largest.inprocessReps} in-process runs and ${smallest.simReps} to ${largest.simReps} simulator runs; baselines`,
     "  are interleaved so that load bursts hit every series alike.",
     "",
@@ -227,7 +229,7 @@ export function renderReport(r: Report): string {
     "",
     "| CSRs | update-status calls | calls per CSR | handler CPU ms | beyond empty model, µs per CSR | added since previous size, µs per CSR | get-outstanding handler ms | provide (neither) handler ms |",
     "|---|---|---|---|---|---|---|---|",
-    `| 0 | ${b.statusEmptyCalls.length} | | ${fmt(b.statusEmptyHandlerCpuMs, 1)} | | | | |`,
+    `| 0 (no relation) | ${b.statusEmptyCalls.length} | | ${fmt(b.statusEmptyHandlerCpuMs, 1)} | | | | |`,
   );
   r.sizes.forEach((size, index) => {
     const s = op(size, "update-status");
