@@ -14,8 +14,7 @@ export interface Output {
 /**
  * The process's own stdout and stderr, written with `writeSync`: touching `process.stdout`
  * builds a stream over the pipe Juju gives the hook and loads the modules behind it, which
- * costs a hook with nothing else to do 2 ms. A descriptor that refuses a synchronous write
- * (non-blocking and full) gets the rest through the stream after all.
+ * costs a hook with nothing else to do 2 ms.
  */
 export const processOutput: Output = {
   stdout: (text) => writeAll(1, text),
@@ -27,7 +26,11 @@ function writeAll(fd: 1 | 2, text: string): void {
   let offset = 0;
   try {
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+  } catch (error) {
+    // EAGAIN: a non-blocking descriptor is full, and the stream waits for it. Anything else
+    // (EPIPE: nobody reads any more) loses a log line, which must not fail the hook.
+    if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
+      (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+    }
   }
 }

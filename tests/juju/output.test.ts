@@ -22,4 +22,26 @@ describe("processOutput", () => {
     assert.equal(run.stdout, `${"é".repeat(150000)}\nlast\n`);
     assert.equal(run.stderr, "ERROR something\n");
   });
+
+  it("drops a line nobody reads any more instead of failing the process", () => {
+    const script = `
+      import { processOutput } from ${JSON.stringify(MODULE)};
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      processOutput.stdout("into a closed pipe\\n");
+      process.exitCode = 7;
+    `;
+    // `true` exits at once, so the write meets a pipe with no reader (EPIPE).
+    const run = spawnSync(
+      "bash",
+      [
+        "-c",
+        'set -o pipefail; "$0" --import tsx --input-type=module -e "$1" | true',
+        process.execPath,
+        script,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(run.status, 7, run.stderr);
+    assert.equal(run.stderr, "");
+  });
 });
