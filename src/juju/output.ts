@@ -17,20 +17,37 @@ export interface Output {
  * costs a hook with nothing else to do 2 ms.
  */
 export const processOutput: Output = {
-  stdout: (text) => writeAll(1, text),
-  stderr: (text) => writeAll(2, text),
+  stdout: (text) => writeFully(1, text),
+  stderr: (text) => writeFully(2, text),
 };
 
-function writeAll(fd: 1 | 2, text: string): void {
+/** `fs.writeSync` for a byte range: returns how many bytes it wrote, throws an errno error. */
+export type WriteSync = (fd: number, bytes: Uint8Array, offset: number) => number;
+
+const RETRY_AFTER_MS = 1;
+const GIVE_UP_AFTER_MS = 10_000;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `text` to `fd` or, when the reader is gone, drops it; never throws. */
+export function writeFully(fd: number, text: string, write: WriteSync = writeSync): void {
   const bytes = Buffer.from(text, "utf8");
   let offset = 0;
-  try {
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
-  } catch (error) {
-    // EAGAIN: a non-blocking descriptor is full, and the stream waits for it. Anything else
-    // (EPIPE: nobody reads any more) loses a log line, which must not fail the hook.
-    if ((error as NodeJS.ErrnoException).code === "EAGAIN") {
-      (fd === 1 ? process.stdout : process.stderr).write(bytes.subarray(offset));
+  let waitedMs = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += write(fd, bytes, offset);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Once anything in the process has touched process.stdout, the pipe is non-blocking:
+      // wait for the reader as a blocking write would, so that lines keep their order.
+      if ((code === "EAGAIN" || code === "EINTR") && waitedMs < GIVE_UP_AFTER_MS) {
+        Atomics.wait(pause, 0, 0, RETRY_AFTER_MS);
+        waitedMs += RETRY_AFTER_MS;
+        continue;
+      }
+      // EPIPE (nobody reads any more) or a reader that stopped: a lost log line must not fail
+      // the hook.
+      return;
     }
   }
 }
