@@ -137,10 +137,8 @@ export function parsePemBlocks(text: string): PemBlock[] {
         `block ${blocks.length + 1} begins with BEGIN ${open.label} but ends with END ${label}`,
       );
     }
-    const body = text.slice(open.bodyStart, index).replace(/\s+/g, "");
-    const der = Buffer.from(body, "base64");
-    // Node decodes leniently; strict base64 is exactly what re-encodes to the same text.
-    if (body === "" || der.toString("base64") !== body) {
+    const der = decodeStrictBase64(text.slice(open.bodyStart, index));
+    if (der === undefined) {
       throw new PemError(
         "bad-base64",
         `block ${blocks.length + 1} (${label}, line ${open.line}) is not valid base64`,
@@ -219,8 +217,14 @@ function readPlainBlock(text: string, label: PemLabel): PemBlock | undefined {
   const bodyEnd = text.length - footer.length;
   // The first dash after the header must be the footer's: no other marker in between.
   if (text.indexOf("-", header.length) !== bodyEnd || mentionsPrivateKey(text)) return undefined;
-  const body = text.slice(header.length, bodyEnd).replace(/\s+/g, "");
-  const der = Buffer.from(body, "base64");
-  if (body === "" || der.toString("base64") !== body) return undefined;
-  return pemBlock(label, der);
+  const der = decodeStrictBase64(text.slice(header.length, bodyEnd));
+  return der === undefined ? undefined : pemBlock(label, der);
+}
+
+/** The bytes of a block's body, whitespace ignored; undefined when it is empty or not strict. */
+function decodeStrictBase64(body: string): Buffer | undefined {
+  const compact = body.replace(/\s+/g, "");
+  const der = Buffer.from(compact, "base64");
+  // Node decodes leniently; strict base64 is exactly what re-encodes to the same text.
+  return compact === "" || der.toString("base64") !== compact ? undefined : der;
 }
