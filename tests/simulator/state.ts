@@ -129,16 +129,15 @@ export const FaultSchema = z.object({
 export type Fault = z.infer<typeof FaultSchema>;
 
 /** One hook or action that ran, in the order they ran. */
-export const HookLogEntrySchema = z.object({
-  unit: z.string(),
-  kind: z.enum(["hook", "action"]),
-  name: z.string(),
-  relationId: z.number().int().nullable(),
-  remoteUnit: z.string(),
-  remoteApp: z.string(),
-  departingUnit: z.string(),
-  exitCode: z.number().int(),
-});
+export const HookLogEntrySchema = HookContextSchema.pick({
+  unit: true,
+  kind: true,
+  name: true,
+  relationId: true,
+  remoteUnit: true,
+  remoteApp: true,
+  departingUnit: true,
+}).extend({ exitCode: z.number().int() });
 export type HookLogEntry = z.infer<typeof HookLogEntrySchema>;
 
 export const StateSchema = z.object({
