@@ -1,5 +1,5 @@
 import type * as ChildProcess from "node:child_process";
-import { createRequire } from "node:module";
+import { requireBuiltin } from "./builtin.ts";
 import { HookToolError, HookToolOutputError } from "./errors.ts";
 import {
   jsonBoolean,
@@ -22,7 +22,7 @@ let childProcess: typeof ChildProcess | undefined;
 
 /** Juju's tools are on PATH in every hook context; stdin is only read by `--file -`. */
 export const spawnTool: ToolRunner = (tool, args, stdin) => {
-  childProcess ??= createRequire(import.meta.url)("node:child_process") as typeof ChildProcess;
+  childProcess ??= requireBuiltin<typeof ChildProcess>("node:child_process");
   const result = childProcess.spawnSync(tool, args, {
     input: stdin ?? "",
     encoding: "utf8",

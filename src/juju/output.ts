@@ -1,9 +1,7 @@
 import type * as Fs from "node:fs";
-import { createRequire } from "node:module";
+import { requireBuiltin } from "./builtin.ts";
 
-// Required, not imported: Node wraps an imported built-in in an ES module namespace of all its
-// exports, which for node:fs costs more than the write itself.
-const { writeSync } = createRequire(import.meta.url)("node:fs") as typeof Fs;
+const { writeSync } = requireBuiltin<typeof Fs>("node:fs");
 
 /** Where a dispatch writes outside the hook tools: Juju logs a hook's stdout and stderr. */
 export interface Output {

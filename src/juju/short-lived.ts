@@ -1,4 +1,4 @@
-import { createRequire } from "node:module";
+import { requireBuiltin } from "./builtin.ts";
 import type * as V8 from "node:v8";
 
 /**
@@ -6,11 +6,9 @@ import type * as V8 from "node:v8";
  * background thread, work that a process exiting a few hundred milliseconds later never earns
  * back: without it, a hook over 2,000 CSRs uses a third less CPU for the same wall time
  * (docs/benchmarks.md). Set here, after start-up, rather than on node's command line, where any
- * V8 flag makes Node refuse the code cache of its own modules and costs every hook ~8 ms; and
- * `node:v8` is loaded here, not imported, because loading it costs a hook with no handler ~1 ms.
+ * V8 flag makes Node refuse the code cache of its own modules and costs every hook ~8 ms.
  * Call it from the entrypoint only: it changes the whole process.
  */
 export function tuneForShortLivedProcess(): void {
-  const v8 = createRequire(import.meta.url)("node:v8") as typeof V8;
-  v8.setFlagsFromString("--no-opt");
+  requireBuiltin<typeof V8>("node:v8").setFlagsFromString("--no-opt");
 }
