@@ -188,22 +188,31 @@ export function signCsr(
   const copy = options.copyExtensions !== false;
   const dates = validityArgs(options);
   if (dates !== undefined) return signWithCa(csrPath, ca, ext, dates, copy);
+  const signer = ["-CA", workFile("ca.pem", ca.pem), "-CAkey", workFile("ca.key", ca.key)];
+  return x509Req(csrPath, signer, ext, options.days, copy ? ["-copy_extensions", "copy"] : []);
+}
+
+/** `openssl x509 -req`: the CSR signed by `signer` (`-CA … -CAkey …`, or `-key …` for itself). */
+function x509Req(
+  csrPath: string,
+  signer: readonly string[],
+  ext: string,
+  days = 90,
+  extra: readonly string[] = [],
+): string {
   return openssl([
     "x509",
     "-req",
     "-in",
     csrPath,
-    "-CA",
-    workFile("ca.pem", ca.pem),
-    "-CAkey",
-    workFile("ca.key", ca.key),
+    ...signer,
     "-set_serial",
     serial(),
     "-days",
-    String(options.days ?? 90),
+    String(days),
     "-extfile",
     workFile("ext.cnf", ext),
-    ...(copy ? ["-copy_extensions", "copy"] : []),
+    ...extra,
   ]);
 }
 
@@ -239,20 +248,12 @@ function selfSign(key: string, commonName: string, options: SignOptions): string
   if (dates !== undefined) {
     return signWithCa(workFile("req.csr", csr.pem), { key }, ext, ["-selfsign", ...dates], false);
   }
-  return openssl([
-    "x509",
-    "-req",
-    "-in",
+  return x509Req(
     workFile("req.csr", csr.pem),
-    "-key",
-    workFile("key.pem", key),
-    "-set_serial",
-    serial(),
-    "-days",
-    String(options.days ?? 90),
-    "-extfile",
-    workFile("ext.cnf", ext),
-  ]);
+    ["-key", workFile("key.pem", key)],
+    ext,
+    options.days,
+  );
 }
 
 export interface SelfSignedOptions extends SignOptions {
