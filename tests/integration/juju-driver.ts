@@ -1,12 +1,10 @@
 // The scenarios' driver over the `juju` CLI (Juju 3.6): a fresh temporary model on the current
 // controller, this charm packed by scripts/pack.ts (or TLS_OPERATOR_CHARM), and Charmhub's
 // tls-certificates-requirer from channel stable. Every read is `--format=json`.
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { z } from "zod";
 import { packCharm } from "../../scripts/pack/charm.ts";
 import { hostJujuArch, isArch } from "../../scripts/pack/node-runtime.ts";
@@ -19,8 +17,7 @@ import type {
   RequirerConfig,
   Status,
 } from "./driver.ts";
-
-const exec = promisify(execFile);
+import { JujuCli, JujuCommandError } from "./juju-cli.ts";
 
 export const REQUIRER_CHARM = "tls-certificates-requirer";
 export const REQUIRER_CHANNEL = "stable";
@@ -75,6 +72,10 @@ export interface JujuDriverOptions {
   readonly keepModel?: boolean;
   /** How long settle() waits for the model to go idle. */
   readonly settleTimeoutMs?: number;
+  /** How often settle() asks `juju status`. */
+  readonly settlePollMs?: number;
+  /** The `juju` to run; default the one on PATH. */
+  readonly cli?: JujuCli;
 }
 
 export class JujuDriver implements Driver {
@@ -83,6 +84,7 @@ export class JujuDriver implements Driver {
   private readonly scratch = mkdtempSync(join(tmpdir(), "juju-driver-"));
 
   private constructor(
+    private readonly cli: JujuCli,
     private readonly model: string,
     private readonly charm: string,
     private readonly options: JujuDriverOptions,
@@ -96,9 +98,11 @@ export class JujuDriver implements Driver {
       options.charm ??
       process.env["TLS_OPERATOR_CHARM"] ??
       (await packCharm({ root: CHARM_DIR, arch })).path;
+    const cli = options.cli ?? JujuCli.locate();
+    if (cli === undefined) throw new Error("juju not found on PATH");
     const model = `tls-it-${randomBytes(3).toString("hex")}`;
-    await juju("add-model", model);
-    const driver = new JujuDriver(model, resolve(charm), {
+    await cli.run(["add-model", model]);
+    const driver = new JujuDriver(cli, model, resolve(charm), {
       keepModel: process.env["TLS_IT_KEEP_MODEL"] === "1",
       ...options,
     });
@@ -108,8 +112,8 @@ export class JujuDriver implements Driver {
     return driver;
   }
 
-  private juju(...args: string[]): Promise<string> {
-    return juju(...args, "-m", this.model);
+  private async juju(...args: string[]): Promise<string> {
+    return (await this.cli.run([...args, "-m", this.model])).stdout;
   }
 
   private async status(): Promise<StatusJson> {
@@ -181,7 +185,7 @@ export class JujuDriver implements Driver {
       last = busy.join(", ");
       idlePolls = busy.length === 0 ? idlePolls + 1 : 0;
       if (idlePolls >= 3) return;
-      await sleep(5_000);
+      await sleep(this.options.settlePollMs ?? 5_000);
     }
     throw new Error(`model ${this.model} did not settle; still busy: ${last}`);
   }
@@ -292,7 +296,13 @@ export class JujuDriver implements Driver {
       console.log(`keeping model ${this.model} (TLS_IT_KEEP_MODEL=1)`);
       return;
     }
-    await juju("destroy-model", this.model, "--no-prompt", "--destroy-storage", "--force");
+    await this.cli.run([
+      "destroy-model",
+      this.model,
+      "--no-prompt",
+      "--destroy-storage",
+      "--force",
+    ]);
   }
 }
 
@@ -301,30 +311,15 @@ function requirerConfig(config: RequirerConfig): Record<string, string> {
   return config.mode === undefined ? {} : { mode: config.mode };
 }
 
-async function juju(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await exec("juju", args, { maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
-    throw Object.assign(new Error(`juju ${args.join(" ")} failed: ${stderr}`), {
-      stdout: (error as { stdout?: unknown }).stdout,
-    });
-  }
-}
-
 /** Why the real-controller suite cannot run here, or undefined when it can. */
 export async function controllerUnavailable(): Promise<string | undefined> {
   const needs = "the real-controller suite needs a bootstrapped controller; skipped";
+  const cli = JujuCli.locate();
+  if (cli === undefined) return `juju not found on PATH: ${needs}`;
   try {
-    await exec("sh", ["-c", "command -v juju"]);
-  } catch {
-    return `juju not found on PATH: ${needs}`;
-  }
-  try {
-    await exec("juju", ["whoami"], { timeout: 30_000 });
+    await cli.run(["whoami"], { timeoutMs: 30_000 });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
+    const stderr = error instanceof JujuCommandError ? error.stderr.trim() : String(error);
     return `juju whoami failed (${stderr.split("\n")[0] ?? "no output"}): ${needs}`;
   }
   return undefined;
