@@ -1,9 +1,25 @@
 // The `juju` command line as the integration driver runs it: the binary found on PATH, run with
 // an environment the caller chooses, so that a test can put a fake `juju` first on PATH without
 // touching this process's globals.
+//
+// The usual install is the strictly confined snap, which has a /tmp of its own and may read
+// only non-hidden files under $HOME. Files juju must read (a charm, a params file) therefore go
+// to a per-run directory under ~/snap/juju/common, as Canonical's jubilant does
+// (jubilant/_juju.py: _juju_is_snap, _temp_dir, _deploy_tempdir).
 import { execFile } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { basename, delimiter, join } from "node:path";
 import { promisify } from "node:util";
 
 const exec = promisify(execFile);
@@ -45,18 +61,63 @@ function findOnPath(name: string, path: string): string | undefined {
   return undefined;
 }
 
+/** jubilant's test: "/snap/" in the path of the juju found on PATH (/snap/bin/juju is a link
+ * to /usr/bin/snap, so the path as found counts), or in the file it resolves to. */
+function isSnapPath(binary: string): boolean {
+  let resolved = binary;
+  try {
+    resolved = realpathSync(binary);
+  } catch {
+    // a dangling link: judge by the path alone
+  }
+  return [binary, resolved].some((path) => path.includes("/snap/"));
+}
+
+/** A directory of files for juju to read, removed with everything in it by remove(). */
+export class Scratch {
+  constructor(readonly dir: string) {}
+
+  /** Writes text to a new file here and returns its path. */
+  write(name: string, text: string): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, text);
+    return path;
+  }
+
+  /** Copies a file here under its own name and returns the copy's path. */
+  copy(path: string): string {
+    const copy = join(this.dir, basename(path));
+    copyFileSync(path, copy);
+    return copy;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
 export class JujuCli {
   private constructor(
     /** Where `juju` was found on PATH. */
     readonly binary: string,
     readonly env: NodeJS.ProcessEnv,
+    /** Strictly confined: sees neither our /tmp nor hidden paths in $HOME. */
+    readonly isSnap: boolean,
   ) {}
 
   /** The `juju` on the PATH of options.env, or undefined when there is none. */
   static locate(options: JujuCliOptions = {}): JujuCli | undefined {
     const env = options.env ?? process.env;
     const binary = findOnPath("juju", env["PATH"] ?? "");
-    return binary === undefined ? undefined : new JujuCli(binary, env);
+    return binary === undefined ? undefined : new JujuCli(binary, env, isSnapPath(binary));
+  }
+
+  /** A new directory whose files this juju can read: under ~/snap/juju/common for the snap. */
+  scratch(): Scratch {
+    if (!this.isSnap) return new Scratch(mkdtempSync(join(tmpdir(), "juju-driver-")));
+    const common = join(this.env["HOME"] || homedir(), "snap", "juju", "common");
+    mkdirSync(common, { recursive: true });
+    return new Scratch(mkdtempSync(join(common, "tls-it-")));
   }
 
   /** Runs `juju args...`; throws JujuCommandError on a non-zero exit. */

@@ -1,10 +1,10 @@
 // The scenarios' driver over the `juju` CLI (Juju 3.6): a fresh temporary model on the current
-// controller, this charm packed by scripts/pack.ts (or TLS_OPERATOR_CHARM), and Charmhub's
-// tls-certificates-requirer from channel stable. Every read is `--format=json`.
+// controller (machines or Kubernetes: the model type comes from `juju show-model`), this charm
+// packed by scripts/pack.ts (or TLS_OPERATOR_CHARM), and Charmhub's tls-certificates-requirer
+// from channel stable. Every read is `--format=json`.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { packCharm } from "../../scripts/pack/charm.ts";
 import { hostJujuArch, isArch } from "../../scripts/pack/node-runtime.ts";
@@ -17,27 +17,18 @@ import type {
   RequirerConfig,
   Status,
 } from "./driver.ts";
-import { JujuCli, JujuCommandError } from "./juju-cli.ts";
+import { JujuCli, JujuCommandError, type JujuOutput, type Scratch } from "./juju-cli.ts";
+import { activity, statusError, StatusJson, type UnitJson } from "./juju-status.ts";
 
 export const REQUIRER_CHARM = "tls-certificates-requirer";
 export const REQUIRER_CHANNEL = "stable";
 
-const StatusValue = z.object({ current: z.string(), message: z.string().optional() }).loose();
-const UnitJson = z
-  .object({
-    "workload-status": StatusValue,
-    "juju-status": StatusValue,
-    leader: z.boolean().optional(),
-  })
-  .loose();
-const StatusJson = z
-  .object({
-    applications: z
-      .record(z.string(), z.object({ units: z.record(z.string(), UnitJson).optional() }).loose())
-      .optional(),
-  })
-  .loose();
-type StatusJson = z.infer<typeof StatusJson>;
+/** core/model ModelType, under `model-type` in cmd/juju/common ModelInfo (`type` is the provider). */
+const ShowModelJson = z.record(
+  z.string(),
+  z.object({ "model-type": z.enum(["iaas", "caas"]) }).loose(),
+);
+export type ModelType = "iaas" | "caas";
 
 const RelationInfo = z
   .object({
@@ -64,16 +55,19 @@ const ActionJson = z.record(
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const unitNumber = (unit: string): number => Number(unit.slice(unit.lastIndexOf("/") + 1));
+const appOf = (unit: string): string => unit.slice(0, unit.lastIndexOf("/"));
 
 export interface JujuDriverOptions {
   /** A .charm to deploy; default: pack one now with scripts/pack.ts. */
   readonly charm?: string;
+  /** The cloud to add the model on (`juju add-model <name> <cloud>`); default the controller's. */
+  readonly cloud?: string;
   /** Keep the model afterwards, for debugging. */
   readonly keepModel?: boolean;
   /** How long settle() waits for the model to go idle. */
   readonly settleTimeoutMs?: number;
-  /** How often settle() asks `juju status`. */
-  readonly settlePollMs?: number;
+  /** How often the driver asks `juju status` again while it waits; default 5 s. */
+  readonly pollMs?: number;
   /** The `juju` to run; default the one on PATH. */
   readonly cli?: JujuCli;
 }
@@ -81,12 +75,14 @@ export interface JujuDriverOptions {
 export class JujuDriver implements Driver {
   readonly name = "juju";
   readonly patience: Patience = { timeoutMs: 5 * 60_000, intervalMs: 5_000 };
-  private readonly scratch = mkdtempSync(join(tmpdir(), "juju-driver-"));
 
   private constructor(
     private readonly cli: JujuCli,
     private readonly model: string,
+    readonly modelType: ModelType,
+    /** The charm where this juju can read it. */
     private readonly charm: string,
+    private readonly scratch: Scratch,
     private readonly options: JujuDriverOptions,
   ) {}
 
@@ -100,16 +96,30 @@ export class JujuDriver implements Driver {
       (await packCharm({ root: CHARM_DIR, arch })).path;
     const cli = options.cli ?? JujuCli.locate();
     if (cli === undefined) throw new Error("juju not found on PATH");
+    const cloud = options.cloud ?? process.env["TLS_IT_CLOUD"];
     const model = `tls-it-${randomBytes(3).toString("hex")}`;
-    await cli.run(["add-model", model]);
-    const driver = new JujuDriver(cli, model, resolve(charm), {
-      keepModel: process.env["TLS_IT_KEEP_MODEL"] === "1",
-      ...options,
-    });
-    // Status is refreshed on update-status too; a minute keeps the wait short without making
-    // the model so busy that it never looks idle.
-    await driver.juju("model-config", "update-status-hook-interval=1m");
-    return driver;
+    const scratch = cli.scratch();
+    try {
+      // The snap cannot read a charm in /tmp, in a hidden directory or outside $HOME.
+      const readable = cli.isSnap ? scratch.copy(resolve(charm)) : resolve(charm);
+      await cli.run(["add-model", model, ...(cloud ? [cloud] : [])]);
+      const shown = ShowModelJson.parse(
+        JSON.parse((await cli.run(["show-model", model, "--format=json"])).stdout),
+      );
+      const [info] = Object.values(shown);
+      if (!info) throw new Error(`juju show-model ${model} printed no model`);
+      const driver = new JujuDriver(cli, model, info["model-type"], readable, scratch, {
+        keepModel: process.env["TLS_IT_KEEP_MODEL"] === "1",
+        ...options,
+      });
+      // Status is refreshed on update-status too; a minute keeps the wait short without making
+      // the model so busy that it never looks idle.
+      await driver.juju("model-config", "update-status-hook-interval=1m");
+      return driver;
+    } catch (error) {
+      scratch.remove();
+      throw error;
+    }
   }
 
   private async juju(...args: string[]): Promise<string> {
@@ -120,7 +130,7 @@ export class JujuDriver implements Driver {
     return StatusJson.parse(JSON.parse(await this.juju("status", "--format=json")));
   }
 
-  private async unitsJson(app: string): Promise<Record<string, z.infer<typeof UnitJson>>> {
+  private async unitsJson(app: string): Promise<Record<string, UnitJson>> {
     return (await this.status()).applications?.[app]?.units ?? {};
   }
 
@@ -162,30 +172,20 @@ export class JujuDriver implements Driver {
 
   /**
    * Waits until every unit's agent has been idle for three polls in a row. A unit in error
-   * fails at once with its message rather than at the timeout.
+   * fails at once with its message rather than at the timeout; a status Juju could not read
+   * counts as not idle yet.
    */
   async settle(): Promise<void> {
     const deadline = Date.now() + (this.options.settleTimeoutMs ?? 30 * 60_000);
     let idlePolls = 0;
     let last = "";
     while (Date.now() < deadline) {
-      const apps = (await this.status()).applications ?? {};
-      const busy: string[] = [];
-      for (const [app, { units }] of Object.entries(apps)) {
-        if (units === undefined) busy.push(`${app} (no units yet)`);
-        for (const [name, unit] of Object.entries(units ?? {})) {
-          for (const status of [unit["workload-status"], unit["juju-status"]]) {
-            if (status.current === "error") {
-              throw new Error(`${name} is in error: ${status.message ?? ""}`);
-            }
-          }
-          if (unit["juju-status"].current !== "idle") busy.push(name);
-        }
-      }
+      const { errors, busy } = activity(await this.status());
+      if (errors.length > 0) throw new Error(errors.join("; "));
       last = busy.join(", ");
       idlePolls = busy.length === 0 ? idlePolls + 1 : 0;
       if (idlePolls >= 3) return;
-      await sleep(this.options.settlePollMs ?? 5_000);
+      await sleep(this.options.pollMs ?? 5_000);
     }
     throw new Error(`model ${this.model} did not settle; still busy: ${last}`);
   }
@@ -201,17 +201,32 @@ export class JujuDriver implements Driver {
     for (;;) {
       const added = (await this.units(app)).filter((u) => !before.has(u));
       if (added.length >= count) return added;
-      await sleep(2_000);
+      await sleep(this.options.pollMs ?? 2_000);
     }
   }
 
+  /**
+   * On Kubernetes, juju removes no named unit: `remove-unit <app> --num-units N` scales the
+   * application down and the highest-numbered units go (cmd/juju/application/removeunit.go,
+   * validateCAASRemoval). So only that unit can be asked for there.
+   */
   async removeUnit(unit: string): Promise<void> {
-    await this.juju("remove-unit", unit, "--no-prompt");
-    const app = unit.slice(0, unit.lastIndexOf("/"));
+    const app = appOf(unit);
+    if (this.modelType === "caas") {
+      const highest = (await this.units(app)).at(-1);
+      if (unit !== highest) {
+        throw new Error(
+          `cannot remove ${unit}: on a Kubernetes model juju removes the highest-numbered unit (${highest ?? "none"})`,
+        );
+      }
+      await this.juju("remove-unit", app, "--num-units", "1");
+    } else {
+      await this.juju("remove-unit", unit, "--no-prompt");
+    }
     const deadline = Date.now() + 15 * 60_000;
     while ((await this.units(app)).includes(unit)) {
       if (Date.now() > deadline) throw new Error(`${unit} was not removed`);
-      await sleep(5_000);
+      await sleep(this.options.pollMs ?? 5_000);
     }
   }
 
@@ -230,11 +245,12 @@ export class JujuDriver implements Driver {
   }
 
   async unitStatus(unit: string): Promise<Status> {
-    const app = unit.slice(0, unit.lastIndexOf("/"));
-    const found = (await this.unitsJson(app))[unit];
+    const found = (await this.unitsJson(appOf(unit)))[unit];
     if (!found) throw new Error(`unit ${unit} not found`);
-    const { current, message } = found["workload-status"];
-    return { status: current, message: message ?? "" };
+    const unreadable = statusError(found);
+    if (unreadable !== undefined) throw new Error(`status of ${unit} unavailable: ${unreadable}`);
+    const workload = found["workload-status"];
+    return { status: workload?.current ?? "", message: workload?.message ?? "" };
   }
 
   async runAction(
@@ -243,17 +259,26 @@ export class JujuDriver implements Driver {
     params: Record<string, unknown> = {},
   ): Promise<ActionOutcome> {
     // A params file keeps values as they are: `k=v` on the command line is read as YAML.
-    const file = join(this.scratch, `params-${randomBytes(4).toString("hex")}.json`);
-    writeFileSync(file, JSON.stringify(params));
-    let stdout: string;
+    const name = `params-${randomBytes(4).toString("hex")}.json`;
+    const file = this.scratch.write(name, JSON.stringify(params));
+    const args = ["run", unit, action, "--params", file, "--format=json", "--wait=5m"];
+    let output: JujuOutput;
     try {
-      stdout = await this.juju("run", unit, action, "--params", file, "--format=json", "--wait=5m");
+      output = await this.cli.run([...args, "-m", this.model]);
     } catch (error) {
       // A failed action exits non-zero but still prints its outcome.
-      stdout = String((error as { stdout?: unknown }).stdout ?? "");
-      if (stdout.trim() === "") throw error;
+      if (!(error instanceof JujuCommandError) || error.stdout.trim() === "") throw error;
+      output = error;
+    } finally {
+      rmSync(file, { force: true });
     }
-    const [outcome] = Object.values(ActionJson.parse(JSON.parse(stdout)));
+    // An action that could not be enqueued (params failing the schema, an undefined action)
+    // exits 0 with nothing on stdout and the reason on stderr (cmd/juju/action/common.go,
+    // processOperationResults with no task).
+    if (output.stdout.trim() === "") {
+      throw new Error(`juju run ${unit} ${action} ran no task: ${output.stderr.trim()}`);
+    }
+    const [outcome] = Object.values(ActionJson.parse(JSON.parse(output.stdout)));
     if (!outcome) throw new Error(`juju run ${unit} ${action} printed no outcome`);
     return {
       status: outcome.status === "completed" ? "completed" : "failed",
@@ -291,7 +316,7 @@ export class JujuDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    rmSync(this.scratch, { recursive: true, force: true });
+    this.scratch.remove();
     if (this.options.keepModel) {
       console.log(`keeping model ${this.model} (TLS_IT_KEEP_MODEL=1)`);
       return;
