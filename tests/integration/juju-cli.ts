@@ -136,3 +136,17 @@ export class JujuCli {
     }
   }
 }
+
+/** Why the real-controller suite cannot run here, or undefined when it can. */
+export async function controllerUnavailable(): Promise<string | undefined> {
+  const needs = "the real-controller suite needs a bootstrapped controller; skipped";
+  const cli = JujuCli.locate();
+  if (cli === undefined) return `juju not found on PATH: ${needs}`;
+  try {
+    await cli.run(["whoami"], { timeoutMs: 30_000 });
+  } catch (error) {
+    const stderr = error instanceof JujuCommandError ? error.stderr.trim() : String(error);
+    return `juju whoami failed (${stderr.split("\n")[0] ?? "no output"}): ${needs}`;
+  }
+  return undefined;
+}

@@ -198,6 +198,15 @@ describe("juju driver on a Kubernetes model", () => {
     );
   });
 
+  it("adds its model on the cloud it is given", async () => {
+    const fake = await fakeJuju({ snap: false, modelType: "caas" });
+    const cli = JujuCli.locate({ env: fake.env })!;
+    driver = await JujuDriver.create({ charm: charmAt(fake.outside), cli, cloud: "microk8s" });
+    const add = fake.calls().find((argv) => argv[0] === "add-model");
+    assert.match(add?.[1] ?? "", /^tls-it-[0-9a-f]{6}$/);
+    assert.deepEqual(add?.slice(2), ["microk8s"]);
+  });
+
   it("removes the highest-numbered unit by scaling the application down", async () => {
     const fake = await fakeJuju({ snap: false, modelType: "caas" });
     driver = await open(fake, charmAt(fake.outside));

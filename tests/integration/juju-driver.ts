@@ -5,7 +5,6 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { z } from "zod";
 import { packCharm } from "../../scripts/pack/charm.ts";
 import { hostJujuArch, isArch } from "../../scripts/pack/node-runtime.ts";
 import { CHARM_DIR } from "../e2e/harness.ts";
@@ -18,40 +17,19 @@ import type {
   Status,
 } from "./driver.ts";
 import { JujuCli, JujuCommandError, type JujuOutput, type Scratch } from "./juju-cli.ts";
-import { activity, statusError, StatusJson, type UnitJson } from "./juju-status.ts";
+import {
+  ActionJson,
+  activity,
+  ShowModelJson,
+  ShowUnitJson,
+  statusError,
+  StatusJson,
+  type ModelType,
+  type UnitJson,
+} from "./juju-json.ts";
 
 export const REQUIRER_CHARM = "tls-certificates-requirer";
 export const REQUIRER_CHANNEL = "stable";
-
-/** core/model ModelType, under `model-type` in cmd/juju/common ModelInfo (`type` is the provider). */
-const ShowModelJson = z.record(
-  z.string(),
-  z.object({ "model-type": z.enum(["iaas", "caas"]) }).loose(),
-);
-export type ModelType = "iaas" | "caas";
-
-const RelationInfo = z
-  .object({
-    endpoint: z.string(),
-    "application-data": z.record(z.string(), z.string()).optional(),
-    "related-units": z.record(z.string(), z.unknown()).optional(),
-  })
-  .loose();
-const ShowUnitJson = z.record(
-  z.string(),
-  z.object({ "relation-info": z.array(RelationInfo).optional() }).loose(),
-);
-
-const ActionJson = z.record(
-  z.string(),
-  z
-    .object({
-      status: z.string(),
-      message: z.string().optional(),
-      results: z.record(z.string(), z.unknown()).optional(),
-    })
-    .loose(),
-);
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const unitNumber = (unit: string): number => Number(unit.slice(unit.lastIndexOf("/") + 1));
@@ -334,18 +312,4 @@ export class JujuDriver implements Driver {
 /** Charmhub's tls-certificates-requirer spells its options with underscores; mode is the same. */
 function requirerConfig(config: RequirerConfig): Record<string, string> {
   return config.mode === undefined ? {} : { mode: config.mode };
-}
-
-/** Why the real-controller suite cannot run here, or undefined when it can. */
-export async function controllerUnavailable(): Promise<string | undefined> {
-  const needs = "the real-controller suite needs a bootstrapped controller; skipped";
-  const cli = JujuCli.locate();
-  if (cli === undefined) return `juju not found on PATH: ${needs}`;
-  try {
-    await cli.run(["whoami"], { timeoutMs: 30_000 });
-  } catch (error) {
-    const stderr = error instanceof JujuCommandError ? error.stderr.trim() : String(error);
-    return `juju whoami failed (${stderr.split("\n")[0] ?? "no output"}): ${needs}`;
-  }
-  return undefined;
 }

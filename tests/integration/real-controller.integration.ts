@@ -4,8 +4,11 @@
 //
 //   TLS_OPERATOR_CHARM=path.charm   deploy this charm instead of packing one
 //   TLS_OPERATOR_ARCH=arm64         pack for this architecture (default: this machine's)
+//   TLS_IT_CLOUD=microk8s           add the model on this cloud of the controller (a Kubernetes
+//                                   cloud runs the same scenarios on a k8s model)
 //   TLS_IT_KEEP_MODEL=1             keep the model afterwards
-import { controllerUnavailable, JujuDriver } from "./juju-driver.ts";
+import { controllerUnavailable } from "./juju-cli.ts";
+import { JujuDriver } from "./juju-driver.ts";
 import { integrationScenarios } from "./scenarios.ts";
 
 const skip = await controllerUnavailable();

@@ -175,6 +175,7 @@ export function integrationScenarios(
 
     it("withdraws the certificate of a requirer unit that is removed", testOptions, async () => {
       const [kept, ...rest] = await driver.units(REQUIRER);
+      // The highest-numbered unit: on Kubernetes, scaling down is the only removal juju offers.
       const removed = rest.at(-1);
       assert.ok(kept && removed);
       const gone = provided.get(removed);

@@ -1,5 +1,6 @@
-// What the driver reads from `juju status --format=json` (Juju 3.6, cmd/juju/status/formatted.go).
-// Two shapes there are easy to miss: an application, unit or status value whose status could
+// What the driver reads from juju's `--format=json` output (Juju 3.6).
+//
+// `juju status` (cmd/juju/status/formatted.go): two shapes there are easy to miss: an application, unit or status value whose status could
 // not be read is replaced whole by {"status-error": "<why>"} (errorStatus, written by each
 // type's MarshalJSON when its Err is set), and `current` is `omitempty`, so a status not yet
 // set has no `current` at all. Both are read here as "not settled yet", never as a crash.
@@ -76,3 +77,38 @@ export function activity(status: StatusJson): Activity {
   }
   return { errors, busy };
 }
+
+/**
+ * `juju show-model`: core/model ModelType is `model-type` in cmd/juju/common ModelInfo ("iaas"
+ * for machines, "caas" for Kubernetes); `type` there is the provider.
+ */
+export const ShowModelJson = z.record(
+  z.string(),
+  z.object({ "model-type": z.enum(["iaas", "caas"]) }).loose(),
+);
+export type ModelType = "iaas" | "caas";
+
+/** `juju show-unit`. */
+const RelationInfo = z
+  .object({
+    endpoint: z.string(),
+    "application-data": z.record(z.string(), z.string()).optional(),
+    "related-units": z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+export const ShowUnitJson = z.record(
+  z.string(),
+  z.object({ "relation-info": z.array(RelationInfo).optional() }).loose(),
+);
+
+/** `juju run`: the outcome of each task by unit (cmd/juju/action/common.go formatActionResult). */
+export const ActionJson = z.record(
+  z.string(),
+  z
+    .object({
+      status: z.string(),
+      message: z.string().optional(),
+      results: z.record(z.string(), z.unknown()).optional(),
+    })
+    .loose(),
+);
