@@ -173,6 +173,20 @@ describe("juju driver settle() on what `juju status --format=json` can hold", ()
     );
   });
 
+  it("reads a unit's workload status without `current` as empty, and names an unreadable one", async () => {
+    const fake = await fakeJuju({ snap: false });
+    driver = await open(fake, charmAt(fake.outside));
+    fake.setStatuses([
+      { applications: { op: { units: { "op/0": { "workload-status": {}, "juju-status": {} } } } } },
+      { applications: { op: { units: { "op/0": { "status-error": "unit status lost" } } } } },
+    ]);
+    assert.deepEqual(await driver.unitStatus("op/0"), { status: "", message: "" });
+    await assert.rejects(
+      driver.unitStatus("op/0"),
+      /status of op\/0 unavailable: unit status lost/,
+    );
+  });
+
   it("fails at once with the message of a unit in error", async () => {
     const fake = await fakeJuju({ snap: false });
     driver = await open(fake, charmAt(fake.outside));
