@@ -1,6 +1,6 @@
 // `npm run pack`: a deployable .charm without charmcraft or LXD. See docs/packaging.md.
 //
-//   npm run pack                      this machine's architecture, the pinned Node from the registry
+//   npm run pack                      this machine's architecture, Node from the npm registry, checked against scripts/pack/node-integrity.json
 //   npm run pack -- --arch=arm64      another platform of charmcraft.yaml
 //   npm run pack -- --node=current    ship the Node running this script instead (no download)
 //   npm run pack -- --out=DIR         write the .charm to DIR (default build/)

@@ -34,7 +34,7 @@ export interface PackOptions {
   readonly outDir?: string;
   /** Default: this machine's architecture. */
   readonly arch?: Arch;
-  /** "registry" (default): the pinned official Node; "current": the Node running this. */
+  /** "registry" (default): node-linux-<arch> from the npm registry, checked against its pin; "current": the Node running this. */
   readonly node?: "registry" | "current";
   /** Where registry downloads are kept; default <root>/build/node-cache. */
   readonly cacheDir?: string;

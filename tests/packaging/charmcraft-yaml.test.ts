@@ -57,15 +57,23 @@ const Part = z
     message: "npm-node-version without npm-include-node: true is an error",
   });
 
+/**
+ * The names charmcraft checks analysis.ignore against (charmcraft/models/basic.py
+ * _validate_linter_name and _validate_attribute_name): the `name` of each checker in
+ * charmcraft/linters.py CHECKERS, split by check type. Same lists in charmcraft 3.5 and 4.4.
+ */
 const Linter = z.enum([
-  "entrypoint",
+  "juju-actions",
+  "juju-config",
   "metadata",
-  "naming",
-  "framework",
-  "language",
-  "juju_actions",
-  "juju_config",
+  "naming-conventions",
+  "entrypoint",
+  "ops-main-call",
+  "additional-files",
+  "pip-check",
+  "pydeps",
 ]);
+const Attribute = z.enum(["language", "framework"]);
 
 /**
  * The keys charmcraft 3 accepts at the top of a platforms-style charm's charmcraft.yaml. Strict,
@@ -86,7 +94,7 @@ const CharmcraftYaml = z
         ignore: z
           .object({
             linters: z.array(Linter).optional(),
-            attributes: z.array(z.string()).optional(),
+            attributes: z.array(Attribute).optional(),
           })
           .strict(),
       })
@@ -157,6 +165,19 @@ describe("charmcraft.yaml", () => {
 
   it("follows charmcraft 3's schema for a platforms-style charm", () => {
     project();
+  });
+
+  it("ignores only linters and attributes charmcraft has, each in its own list", () => {
+    const withIgnore = (ignore: Record<string, string[]>): boolean =>
+      CharmcraftYaml.safeParse({ ...project(), analysis: { ignore } }).success;
+    for (const name of ["naming", "juju_actions", "juju_config", "language", "framework"]) {
+      assert.equal(withIgnore({ linters: [name] }), false, `linter ${name} accepted`);
+    }
+    for (const name of ["naming-conventions", "juju-actions", "juju-config", "entrypoint"]) {
+      assert.equal(withIgnore({ linters: [name] }), true, `linter ${name} refused`);
+      assert.equal(withIgnore({ attributes: [name] }), false, `attribute ${name} accepted`);
+    }
+    assert.equal(withIgnore({ attributes: ["language", "framework"] }), true);
   });
 
   it("is a platforms-style charm on ubuntu@24.04 for amd64 and arm64", () => {
