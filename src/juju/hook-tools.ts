@@ -1,6 +1,7 @@
 import type * as ChildProcess from "node:child_process";
 import { splitForArgv } from "./argv.ts";
 import { requireBuiltin } from "./builtin.ts";
+import { settingsYaml } from "./settings-yaml.ts";
 import { HookToolError, HookToolOutputError } from "./errors.ts";
 import {
   jsonBoolean,
@@ -76,8 +77,7 @@ export class HookTools {
   /** Keys with an empty value are deleted, as Juju does. */
   relationSet(relationId: number, app: boolean, data: Readonly<Record<string, string>>): void {
     const args = ["-r", String(relationId), ...(app ? ["--app"] : []), "--file", "-"];
-    // JSON is YAML, and Juju reads --file as YAML; JSON keeps every string exact.
-    this.write("relation-set", args, JSON.stringify(data));
+    this.write("relation-set", args, settingsYaml(data));
   }
 
   isLeader(): boolean {
