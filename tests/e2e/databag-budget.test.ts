@@ -6,14 +6,7 @@ import { before, describe, it } from "node:test";
 import { DATABAG_BUDGET_BYTES } from "../../src/charm/databag-budget.ts";
 import type { Simulator } from "../simulator/index.ts";
 import { makeCa, signCsr, type CaFixture } from "../x509/fixtures.ts";
-import {
-  LEADER,
-  OPERATOR,
-  deployModel,
-  outstanding,
-  provide,
-  type RequestView,
-} from "./harness.ts";
+import { OPERATOR, deployModel, outstanding, provide, type RequestView } from "./harness.ts";
 
 const LEADER_UNIT = `${OPERATOR}/0`;
 const bytesOf = (bag: Record<string, string>) =>
