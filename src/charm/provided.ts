@@ -12,6 +12,7 @@ import {
 } from "../interface/request-errors.ts";
 import type { Logger, Relation } from "../juju/index.ts";
 import { csrIdentity } from "./csr-identity.ts";
+import { assertWithinDatabagBudget } from "./databag-budget.ts";
 
 /** What we publish on one relation: certificates, and the requests the operator refused. */
 export interface Published {
@@ -73,9 +74,26 @@ export function answeredCsrs(published: Published): Set<string> {
 export function writePublished(relation: Relation, published: Published): void {
   const answered = new Set(published.certificates.map((entry) => csrIdentity(entry.csr)));
   const rejections = published.rejections.filter((entry) => !answered.has(csrIdentity(entry.csr)));
+  const writes: Record<string, string> = {
+    [CERTIFICATES_KEY]: serializeProvidedCertificates(published.certificates),
+    [REQUEST_ERRORS_KEY]: serializeRequestErrors(rejections) ?? "",
+  };
   const bag = relation.localAppData;
-  bag.set(CERTIFICATES_KEY, serializeProvidedCertificates(published.certificates));
-  bag.set(REQUEST_ERRORS_KEY, serializeRequestErrors(rejections) ?? "");
+  assertWithinDatabagBudget(relation.label, afterWrites(bag.entries(), writes));
+  for (const [key, value] of Object.entries(writes)) bag.set(key, value);
+}
+
+/** A databag as it would be after these writes ("" deletes a key). */
+function afterWrites(
+  bag: Readonly<Record<string, string>>,
+  writes: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const merged: Record<string, string> = { ...bag };
+  for (const [key, value] of Object.entries(writes)) {
+    if (value === "") delete merged[key];
+    else merged[key] = value;
+  }
+  return merged;
 }
 
 /** The published entries with this CSR removed, ready for a new answer or a refusal. */

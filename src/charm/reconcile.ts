@@ -3,6 +3,7 @@ import type { HookContext, Logger, Model, Relation } from "../juju/index.ts";
 import { readConfig, type ConfigReading } from "./config.ts";
 import { CERTIFICATES_ENDPOINT } from "./endpoints.ts";
 import { csrIdentity } from "./csr-identity.ts";
+import { DatabagBudgetError } from "./databag-budget.ts";
 import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
 import { answeredCsrs, readPublished, writePublished, type Published } from "./provided.ts";
 import { readRelationRequests, type LocatedRequest } from "./requests.ts";
@@ -12,6 +13,8 @@ import { NON_LEADER_MESSAGE, NO_RELATION_MESSAGE, outstandingMessage } from "./s
 export interface RelationState {
   readonly requests: readonly LocatedRequest[];
   readonly published: Published;
+  /** Set when a write this relation needed was refused for its size: the status to show. */
+  readonly overBudget?: string;
 }
 
 /**
@@ -48,6 +51,11 @@ export function showStatus(
     model.setUnitStatus("blocked", reading.problem);
     return;
   }
+  const full = states.find((state) => state.overBudget !== undefined);
+  if (full?.overBudget !== undefined) {
+    model.setUnitStatus("blocked", full.overBudget);
+    return;
+  }
   if (states.length === 0) {
     model.setUnitStatus("active", NO_RELATION_MESSAGE);
     return;
@@ -75,8 +83,8 @@ export function reconcileRelation(relation: Relation, log: Logger): RelationStat
         `keeping every certificate on ${relation.label}: a requirer databag is unreadable`,
       );
     }
-    if (published.asStored !== true) writePublished(relation, published);
-    return { requests, published };
+    if (published.asStored === true) return { requests, published };
+    return { requests, published, ...writeWithinBudget(relation, published, log) };
   }
   const requested = new Set(requests.map((request) => request.identity));
   const stillAsked = <T extends { csr: string }>(entries: readonly T[]) =>
@@ -94,8 +102,36 @@ export function reconcileRelation(relation: Relation, log: Logger): RelationStat
     dropped === 0 &&
     kept.rejections.length === published.rejections.length;
   // Serializing thousands of entries only to find the same text costs more than the rest.
-  if (!unchanged) writePublished(relation, kept);
-  return { requests, published: kept };
+  if (unchanged) return { requests, published: kept };
+  const refused = writeWithinBudget(relation, kept, log);
+  // A refused write leaves the stored data as it was, and that is what the status counts.
+  return refused.overBudget === undefined
+    ? { requests, published: kept }
+    : { requests, published, ...refused };
+}
+
+/**
+ * Writes the published data unless that would take the databag past the budget. Then nothing is
+ * written (the stored data stays whole, and Juju would refuse the commit anyway near its own
+ * limit): the hook succeeds and the status names the relation.
+ */
+function writeWithinBudget(
+  relation: Relation,
+  published: Published,
+  log: Logger,
+): { overBudget?: string } {
+  try {
+    writePublished(relation, published);
+    return {};
+  } catch (error) {
+    if (!(error instanceof DatabagBudgetError)) throw error;
+    log.warning(error.message);
+    return {
+      overBudget:
+        `Our data on ${relation.label} is at the 8 MiB bound for one relation; ` +
+        "nothing more is written there (see juju debug-log)",
+    };
+  }
 }
 
 /** Requests with no current (non-revoked) certificate and no refusal, one per CSR. */

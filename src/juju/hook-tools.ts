@@ -1,5 +1,7 @@
 import type * as ChildProcess from "node:child_process";
+import { splitForArgv } from "./argv.ts";
 import { requireBuiltin } from "./builtin.ts";
+import { settingsYaml } from "./settings-yaml.ts";
 import { HookToolError, HookToolOutputError } from "./errors.ts";
 import {
   jsonBoolean,
@@ -36,9 +38,6 @@ export const spawnTool: ToolRunner = (tool, args, stdin) => {
 
 export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
 export type WorkloadStatus = "active" | "blocked" | "waiting" | "maintenance";
-
-// ops splits at this size because one argv element may not exceed 128 KiB.
-const MAX_LOG_CHUNK = 131071;
 
 /**
  * Typed calls to Juju's hook tools with the argv forms Juju documents. Every read is cached for
@@ -78,8 +77,7 @@ export class HookTools {
   /** Keys with an empty value are deleted, as Juju does. */
   relationSet(relationId: number, app: boolean, data: Readonly<Record<string, string>>): void {
     const args = ["-r", String(relationId), ...(app ? ["--app"] : []), "--file", "-"];
-    // JSON is YAML, and Juju reads --file as YAML; JSON keeps every string exact.
-    this.write("relation-set", args, JSON.stringify(data));
+    this.write("relation-set", args, settingsYaml(data));
   }
 
   isLeader(): boolean {
@@ -121,9 +119,13 @@ export class HookTools {
     this.write("application-version-set", ["--", version]);
   }
 
+  /**
+   * juju-log takes the message as argv (internal/worker/uniter/runner/jujuc/juju-log.go joins its
+   * args), so a long message goes out in several calls, each piece within one argv element.
+   */
   jujuLog(level: LogLevel, message: string): void {
-    for (let at = 0; at < message.length || at === 0; at += MAX_LOG_CHUNK) {
-      this.write("juju-log", ["--log-level", level, "--", message.slice(at, at + MAX_LOG_CHUNK)]);
+    for (const piece of splitForArgv(message)) {
+      this.write("juju-log", ["--log-level", level, "--", piece]);
     }
   }
 

@@ -43,13 +43,27 @@ export class Logger {
     this.lines.push({ level: "ERROR", message });
   }
 
-  flush(): void {
+  /**
+   * Sends every line to juju-log. Once juju-log fails, this and the remaining lines go to
+   * `fallback` (one `LEVEL message` line each) so that none is lost, and the failure is thrown.
+   */
+  flush(fallback?: (text: string) => void): void {
+    let failure: { error: unknown } | undefined;
     while (this.lines.length > 0) {
       const level = this.lines[0]?.level ?? "INFO";
       let count = 0;
       while (this.lines[count]?.level === level) count++;
       const batch = this.lines.splice(0, count);
-      this.tools.jujuLog(level, batch.map((line) => line.message).join("\n"));
+      if (failure === undefined) {
+        try {
+          this.tools.jujuLog(level, batch.map((line) => line.message).join("\n"));
+          continue;
+        } catch (error) {
+          failure = { error };
+        }
+      }
+      fallback?.(batch.map((line) => `${level} ${line.message}\n`).join(""));
     }
+    if (failure !== undefined) throw failure.error;
   }
 }

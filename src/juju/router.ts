@@ -10,6 +10,7 @@ import { HookTools, spawnTool, type ToolRunner } from "./hook-tools.ts";
 import { Logger } from "./logger.ts";
 import { Model } from "./model.ts";
 import { processOutput, type Output } from "./output.ts";
+import { stackFrames } from "./stack-trace.ts";
 
 export interface HookContext<E extends JujuEvent = JujuEvent> {
   readonly event: E;
@@ -117,8 +118,7 @@ export class EventRouter {
       context.model.commit();
       return this.flushLog(context.log, 0);
     } catch (error) {
-      context.log.error(`${context.event.name} failed: ${describe(error)}`);
-      if (error instanceof Error && error.stack) context.log.debug(error.stack);
+      logFailure(context.log, context.event.name, error);
       return this.flushLog(context.log, 1);
     }
   }
@@ -140,8 +140,7 @@ export class EventRouter {
         if (error instanceof ActionFailure) {
           action.fail(error.message);
         } else {
-          context.log.error(`action ${context.event.name} failed: ${describe(error)}`);
-          if (error instanceof Error && error.stack) context.log.debug(error.stack);
+          logFailure(context.log, `action ${context.event.name}`, error);
           action.fail(`unexpected error: ${describe(error)} (details in juju debug-log)`);
         }
       } catch (failError) {
@@ -158,13 +157,24 @@ export class EventRouter {
 
   private flushLog(log: Logger, exitCode: number): number {
     try {
-      log.flush();
+      // Lines juju-log would not take go to stderr, which Juju logs at WARNING.
+      log.flush((text) => this.output.stderr(text));
       return exitCode;
     } catch (error) {
       this.output.stderr(`ERROR cannot write to the Juju log: ${describe(error)}\n`);
       return exitCode === 0 ? 1 : exitCode;
     }
   }
+}
+
+/**
+ * The error and where it came from, both at ERROR: Juju logs a hook's stdout at DEBUG, which a
+ * model's default logging-config (<root>=INFO) hides from `juju debug-log`.
+ */
+function logFailure(log: Logger, what: string, error: unknown): void {
+  log.error(`${what} failed: ${describe(error)}`);
+  const trace = stackFrames(error);
+  if (trace !== undefined) log.error(trace);
 }
 
 function describe(error: unknown): string {

@@ -6,6 +6,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import { hookEnv } from "./env.ts";
 import { appOf, getApp, getUnit, unitRelation } from "./model.ts";
+import { refuseOversizedSettings } from "./settings-commit.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
 export interface HookSpec {
@@ -158,6 +159,7 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     delete s.contexts[ctx.id];
     const { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit } = final;
     const entry = { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit };
+    if (result.exitCode === 0 && refuseOversizedSettings(s, final)) result.exitCode = 1;
     s.hookLog.push({ ...entry, exitCode: result.exitCode });
     const writes = result.exitCode === 0 ? commit(s, final) : [];
     const unit = s.units[spec.unit];

@@ -5,6 +5,7 @@ import { checkEmpty, parseFlags, UsageError, type FlagDef } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
 import { parseKeyValues, parseSettingsFile, readSettingsSource } from "./keyvalues.ts";
 import { relationFlag, RunError, type Tool, type ToolEnv } from "./tool.ts";
+import { readAsYamlV2 } from "./yaml-v2-reader.ts";
 
 const appFlag: FlagDef = { names: ["app"], kind: "bool" };
 
@@ -132,7 +133,8 @@ export const relationSet: Tool = (args, env) => {
   const settings = new Map<string, string>();
   const file = parsed.values.get("file");
   if (typeof file === "string") {
-    for (const [k, v] of parseSettingsFile(readSettingsSource(file, env.cwd, env.stdin))) {
+    const yaml = readAsYamlV2(readSettingsSource(file, env.cwd, env.stdin));
+    for (const [k, v] of parseSettingsFile(yaml)) {
       settings.set(k, v);
     }
   }
