@@ -9,6 +9,7 @@ import {
 import { HookTools, spawnTool, type ToolRunner } from "./hook-tools.ts";
 import { Logger } from "./logger.ts";
 import { Model } from "./model.ts";
+import type { DispatchObserver } from "./observer.ts";
 import { processOutput, type Output } from "./output.ts";
 
 export interface HookContext<E extends JujuEvent = JujuEvent> {
@@ -37,6 +38,8 @@ export interface DispatchOptions {
    * nothing to do should not pay for.
    */
   readonly beforeHandler?: () => void;
+  /** Sees every hook-tool call and the outcome; it cannot change the exit code. */
+  readonly observer?: DispatchObserver;
 }
 
 /**
@@ -87,7 +90,7 @@ export class EventRouter {
       this.output.stderr(`ERROR ${describe(error)}\n`);
       return 1;
     }
-    const tools = new HookTools(runner);
+    const tools = new HookTools(options.observer?.wrap(runner) ?? runner);
     const model = new Model(tools, {
       unitName: event.unitName,
       peerEndpoints: this.options.peerEndpoints ?? [],
@@ -100,9 +103,12 @@ export class EventRouter {
       tools,
       event.kind === "action" ? {} : { debugLines: (line) => output.stdout(line) },
     );
-    return event.kind === "action"
-      ? this.runAction({ event, model, log }, tools, options)
-      : this.runHook({ event, model, log }, options);
+    const exitCode =
+      event.kind === "action"
+        ? await this.runAction({ event, model, log }, tools, options)
+        : await this.runHook({ event, model, log }, options);
+    await options.observer?.finished({ event, model, log }, exitCode);
+    return exitCode;
   }
 
   private async runHook(context: HookContext, options: DispatchOptions): Promise<number> {
@@ -112,12 +118,14 @@ export class EventRouter {
       return this.flushLog(context.log, 0);
     }
     options.beforeHandler?.();
+    options.observer?.handlerStarted();
     try {
       await handler(context);
       context.model.commit();
       return this.flushLog(context.log, 0);
     } catch (error) {
       context.log.error(`${context.event.name} failed: ${describe(error)}`);
+      options.observer?.failed(describe(error));
       if (error instanceof Error && error.stack) context.log.debug(error.stack);
       return this.flushLog(context.log, 1);
     }
@@ -133,6 +141,7 @@ export class EventRouter {
     try {
       if (!handler) throw new ActionFailure(`this charm has no action ${context.event.name}`);
       options.beforeHandler?.();
+      options.observer?.handlerStarted();
       await handler({ ...context, action });
       if (!action.failed) context.model.commit();
     } catch (error) {
@@ -149,6 +158,7 @@ export class EventRouter {
         return this.flushLog(context.log, 1);
       }
     }
+    if (action.failure !== undefined) options.observer?.failed(action.failure);
     return this.flushLog(context.log, 0);
   }
 
