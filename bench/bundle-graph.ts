@@ -56,3 +56,10 @@ function graphOf(metafile: Metafile, entry: string): BundleGraph {
 }
 
 export const isAsn1Library = (input: string): boolean => input.includes("node_modules/@peculiar/");
+
+/** The tracing relation's code and the OpenTelemetry SDK: loaded only by a traced dispatch. */
+export const isTracingCode = (input: string): boolean =>
+  input.includes("node_modules/@opentelemetry/") ||
+  input.startsWith("src/tracing/") ||
+  input === "src/charm/tracing-relation.ts" ||
+  input === "src/interface/tracing.ts";
