@@ -23,7 +23,10 @@ export async function traceToRelation(
   }
   const endpoint = otlpHttpEndpoint(relation.remoteAppData.entries());
   // Not ready yet (the provider has not answered) is the normal state after integrating.
-  if (endpoint.kind !== "ready") return;
+  if (endpoint.kind === "not-ready") return;
+  if (endpoint.kind === "invalid") {
+    throw new Error(`${relation.remoteApp}'s receivers on ${relation.label}: ${endpoint.problem}`);
+  }
   const { exportTrace } = await import("../tracing/export.ts");
   const trace = { event, record: record() };
   const failure = await exportTrace(`${endpoint.url}/v1/traces`, trace);

@@ -29,7 +29,10 @@ const receiverSchema = z.object({
 
 export type ProviderEndpoint =
   | { readonly kind: "ready"; readonly url: string }
-  | { readonly kind: "not-ready"; readonly reason: string };
+  /** Nothing published yet: the normal state just after integrating. */
+  | { readonly kind: "not-ready" }
+  /** Published, but not something the library would accept. */
+  | { readonly kind: "invalid"; readonly problem: string };
 
 /**
  * The URL of the provider's OTLP/HTTP receiver, read from its application databag the way the
@@ -40,24 +43,25 @@ export function otlpHttpEndpoint(
   providerAppData: Readonly<Record<string, string>>,
 ): ProviderEndpoint {
   const reading = readJsonList(providerAppData, RECEIVERS_KEY);
-  if (reading.kind === "absent") {
-    return { kind: "not-ready", reason: "the provider has published no receivers yet" };
-  }
-  if (reading.kind === "invalid") return { kind: "not-ready", reason: reading.problem };
+  if (reading.kind === "absent") return { kind: "not-ready" };
+  if (reading.kind === "invalid") return { kind: "invalid", problem: reading.problem };
   const urls: string[] = [];
   for (const [index, item] of reading.items.entries()) {
     const receiver = receiverSchema.safeParse(item);
     if (!receiver.success) {
-      return { kind: "not-ready", reason: `receivers[${index}] is not a receiver` };
+      return { kind: "invalid", problem: `receivers[${index}] is not a receiver` };
     }
     if (receiver.data.protocol.name === OTLP_HTTP) urls.push(receiver.data.url);
   }
   const url = urls[0];
   if (url === undefined) {
-    return { kind: "not-ready", reason: `the provider offers no ${OTLP_HTTP} receiver` };
+    return {
+      kind: "invalid",
+      problem: `no ${OTLP_HTTP} receiver among the ${reading.items.length}`,
+    };
   }
-  if (!/^https?:\/\//.test(url)) {
-    return { kind: "not-ready", reason: `the ${OTLP_HTTP} receiver URL is not http(s): ${url}` };
+  if (!/^https?:\/\//.test(url) || !URL.canParse(url)) {
+    return { kind: "invalid", problem: `the ${OTLP_HTTP} receiver URL is not http:// or https://` };
   }
   return { kind: "ready", url: url.replace(/\/+$/, "") };
 }

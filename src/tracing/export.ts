@@ -32,10 +32,11 @@ export async function exportTrace(
   });
   const stopped = new Promise<string>((resolve) => {
     timer = setTimeout(
-      () => resolve(`${url} did not answer within ${EXPORT_TIME_LIMIT_MS} ms`),
+      () => resolve(`${shown(url)} did not answer within ${EXPORT_TIME_LIMIT_MS} ms`),
       EXPORT_TIME_LIMIT_MS + HARD_STOP_MARGIN_MS,
     );
-    timer.unref();
+    // Not unref'd: were the exporter to drop its callback with nothing else pending, Node would
+    // end the process on an unsettled top-level await, exit code 13, and change the outcome.
   });
   try {
     return await Promise.race([sent, stopped]);
@@ -45,10 +46,20 @@ export async function exportTrace(
   }
 }
 
+/** The URL as a log line may show it: no user name or password, no query. */
+function shown(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "the receiver URL (not a URL)";
+  }
+}
+
 function describeFailure(url: string, error: Error | undefined): string {
   const message = error?.message ?? "unknown error";
   if (/timed? ?out/i.test(message)) {
-    return `${url} did not answer within ${EXPORT_TIME_LIMIT_MS} ms`;
+    return `${shown(url)} did not answer within ${EXPORT_TIME_LIMIT_MS} ms`;
   }
-  return `${url} refused the trace: ${message}`;
+  return `${shown(url)} refused the trace: ${message}`;
 }

@@ -197,6 +197,20 @@ describe("charm tracing over the tracing endpoint", () => {
       assert.equal(receiver.traces.length, 1);
     });
 
+    it("a provider databag that holds no receiver: one WARNING naming it, exit 0, nothing sent", async () => {
+      await sim.config(TEMPO, { receivers: '[{"protocol": "otlp_http"}]' });
+      try {
+        receiver.traces.length = 0;
+        await expectOneWarning(
+          follower,
+          /tempo's receivers on tracing:\d+: receivers\[0\] is not a receiver/,
+        );
+        assert.equal(receiver.traces.length, 0);
+      } finally {
+        await sim.config(TEMPO, { receivers: "" });
+      }
+    });
+
     it("down (connection refused): one WARNING, exit 0; a failed hook keeps its exit code 1", async () => {
       await sim.config(TEMPO, { url: await refusedUrl() });
       try {
