@@ -22,6 +22,8 @@ export async function charmBundleGraph(entry = "src/main.ts"): Promise<BundleGra
     platform: "node",
     format: "esm",
     target: "node20",
+    // As scripts/bundle-options.mjs: ES module builds first, so the sizes are those of dist/.
+    mainFields: ["module", "main"],
     write: false,
     metafile: true,
     outfile: "out.mjs",

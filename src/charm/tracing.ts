@@ -12,6 +12,17 @@ export function dispatchTracing(): DispatchObserver {
     // The endpoint has limit: 1, so there is at most one relation.
     const relation = context.model.relations(TRACING_ENDPOINT)[0];
     if (relation === undefined) return;
+    // The relation is going and nothing is owed to it. Juju 3.4+ already leaves it out of
+    // relation-ids in its -broken hook (juju/juju#17464, worker/uniter/runner/jujuc/relation-ids.go);
+    // older agents list it.
+    const { event } = context;
+    if (
+      event.kind === "relation" &&
+      event.relationKind === "broken" &&
+      event.relationId === relation.id
+    ) {
+      return;
+    }
     const { traceToRelation } = await import("./tracing-relation.ts");
     await traceToRelation(context, relation, record);
   }, warnTracingFailed);

@@ -224,6 +224,26 @@ describe("charm tracing over the tracing endpoint", () => {
       }
     });
   });
+
+  it("removing the relation runs its hooks without a warning, and tracing stops", async () => {
+    const units = [leader, follower];
+    const warningsBefore = units.map((unit) => tracingWarnings(sim, unit).length);
+    await sim.removeRelation(relationId);
+    assert.deepEqual(
+      units.map((unit) => tracingWarnings(sim, unit).length),
+      warningsBefore,
+    );
+    assert.deepEqual(
+      sim
+        .hookLog()
+        .filter((entry) => entry.name.startsWith("tracing-relation-") && entry.exitCode !== 0),
+      [],
+    );
+    receiver.traces.length = 0;
+    const run = await sim.runHook(leader, "update-status");
+    assert.equal(run.exitCode, 0, run.stderr);
+    assert.deepEqual(receiver.traces, []);
+  });
 });
 
 async function waitFor(condition: () => boolean): Promise<void> {
