@@ -22,6 +22,8 @@ export async function charmBundleGraph(entry = "src/main.ts"): Promise<BundleGra
     platform: "node",
     format: "esm",
     target: "node20",
+    // As scripts/bundle-options.mjs: ES module builds first, so the sizes are those of dist/.
+    mainFields: ["module", "main"],
     write: false,
     metafile: true,
     outfile: "out.mjs",
@@ -56,3 +58,10 @@ function graphOf(metafile: Metafile, entry: string): BundleGraph {
 }
 
 export const isAsn1Library = (input: string): boolean => input.includes("node_modules/@peculiar/");
+
+/** The tracing relation's code and the OpenTelemetry SDK: loaded only by a traced dispatch. */
+export const isTracingCode = (input: string): boolean =>
+  input.includes("node_modules/@opentelemetry/") ||
+  input.startsWith("src/tracing/") ||
+  input === "src/charm/tracing-relation.ts" ||
+  input === "src/interface/tracing.ts";

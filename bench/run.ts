@@ -32,6 +32,7 @@ const INPROCESS_DIR = join(CHARM_DIR, "build/bench-inprocess");
 const INPROCESS = join(INPROCESS_DIR, "bench-inprocess.mjs");
 const ONE_FILE = join(CHARM_DIR, "build/bench-one-file.mjs");
 const ASN1_ONLY = join(CHARM_DIR, "build/bench-asn1-only.mjs");
+const TRACING_ONLY = join(CHARM_DIR, "build/bench-tracing-only.mjs");
 
 const shared = { ...bundleOptions, absWorkingDir: CHARM_DIR };
 
@@ -53,6 +54,12 @@ async function buildHelpers(): Promise<void> {
       resolveDir: CHARM_DIR,
     },
     outfile: ASN1_ONLY,
+  });
+  // What a dispatch with a tracing relation and a known endpoint loads on top: the exporter.
+  await build({
+    ...shared,
+    stdin: { contents: 'import "./src/tracing/export.ts";', resolveDir: CHARM_DIR },
+    outfile: TRACING_ONLY,
   });
 }
 
@@ -235,6 +242,7 @@ async function baselines(
     stopDirect: [],
     tool: [],
     asn1: [],
+    tracing: [],
   };
   let stopCalls: string[][] = [];
   let statusCalls: string[][] = [];
@@ -256,6 +264,7 @@ async function baselines(
     series.statusEmptyHandlerCpu!.push(inproc["handlerCpuMs"] ?? Number.NaN);
     await timed("stopDirect", stop, [process.execPath, join(CHARM_DIR, "dist/charm.mjs")]);
     await timed("asn1", stop, [process.execPath, ASN1_ONLY]);
+    await timed("tracing", stop, [process.execPath, TRACING_ONLY]);
     const toolEnv = {
       PATH: process.env["PATH"],
       BENCH_ANSWERS: answers,
@@ -277,6 +286,7 @@ async function baselines(
     stopDirectMs: m("stopDirect"),
     fakeToolMs: m("tool"),
     asn1OnlyMs: m("asn1"),
+    tracingOnlyMs: m("tracing"),
   };
 }
 

@@ -7,6 +7,9 @@ export const bundleOptions = {
   format: "esm",
   target: "node20",
   legalComments: "none",
+  // A package's ES module build before its CommonJS one: esbuild can drop what is not imported
+  // only from ES modules. OpenTelemetry's tracing chunk is 118 KiB so instead of 650 KiB.
+  mainFields: ["module", "main"],
   logLevel: "warning",
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

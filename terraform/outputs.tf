@@ -10,3 +10,10 @@ output "provides" {
     trust_certificate = "trust_certificate"
   }
 }
+
+output "requires" {
+  description = "Endpoints this application requires, for juju_integration resources."
+  value = {
+    tracing = "tracing"
+  }
+}

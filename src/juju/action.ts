@@ -56,6 +56,11 @@ export class Action {
   get failed(): boolean {
     return this.failedWith !== undefined;
   }
+
+  /** The message the action failed with, if it did. */
+  get failure(): string | undefined {
+    return this.failedWith;
+  }
 }
 
 function flatten(

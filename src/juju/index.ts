@@ -16,6 +16,12 @@ export {
   type WorkloadStatus,
 } from "./hook-tools.ts";
 export { Logger } from "./logger.ts";
+export {
+  DispatchRecorder,
+  type DispatchObserver,
+  type DispatchRecord,
+  type ToolCallRecord,
+} from "./observer.ts";
 export { processOutput, type Output } from "./output.ts";
 export { ConfigError, Model, type Status } from "./model.ts";
 export { Relation } from "./relation.ts";

@@ -9,6 +9,7 @@ import {
 import { HookTools, spawnTool, type ToolRunner } from "./hook-tools.ts";
 import { Logger } from "./logger.ts";
 import { Model } from "./model.ts";
+import type { DispatchObserver } from "./observer.ts";
 import { processOutput, type Output } from "./output.ts";
 import { stackFrames } from "./stack-trace.ts";
 
@@ -38,6 +39,8 @@ export interface DispatchOptions {
    * nothing to do should not pay for.
    */
   readonly beforeHandler?: () => void;
+  /** Sees every hook-tool call and the outcome; it cannot change the exit code. */
+  readonly observer?: DispatchObserver;
 }
 
 /**
@@ -88,7 +91,7 @@ export class EventRouter {
       this.output.stderr(`ERROR ${describe(error)}\n`);
       return 1;
     }
-    const tools = new HookTools(runner);
+    const tools = new HookTools(options.observer?.wrap(runner) ?? runner);
     const model = new Model(tools, {
       unitName: event.unitName,
       peerEndpoints: this.options.peerEndpoints ?? [],
@@ -101,9 +104,12 @@ export class EventRouter {
       tools,
       event.kind === "action" ? {} : { debugLines: (line) => output.stdout(line) },
     );
-    return event.kind === "action"
-      ? this.runAction({ event, model, log }, tools, options)
-      : this.runHook({ event, model, log }, options);
+    const exitCode =
+      event.kind === "action"
+        ? await this.runAction({ event, model, log }, tools, options)
+        : await this.runHook({ event, model, log }, options);
+    await options.observer?.finished({ event, model, log }, exitCode);
+    return exitCode;
   }
 
   private async runHook(context: HookContext, options: DispatchOptions): Promise<number> {
@@ -113,12 +119,14 @@ export class EventRouter {
       return this.flushLog(context.log, 0);
     }
     options.beforeHandler?.();
+    options.observer?.handlerStarted();
     try {
       await handler(context);
       context.model.commit();
       return this.flushLog(context.log, 0);
     } catch (error) {
       logFailure(context.log, context.event.name, error);
+      options.observer?.failed(describe(error));
       return this.flushLog(context.log, 1);
     }
   }
@@ -133,6 +141,7 @@ export class EventRouter {
     try {
       if (!handler) throw new ActionFailure(`this charm has no action ${context.event.name}`);
       options.beforeHandler?.();
+      options.observer?.handlerStarted();
       await handler({ ...context, action });
       if (!action.failed) context.model.commit();
     } catch (error) {
@@ -148,6 +157,7 @@ export class EventRouter {
         return this.flushLog(context.log, 1);
       }
     }
+    if (action.failure !== undefined) options.observer?.failed(action.failure);
     return this.flushLog(context.log, 0);
   }
 

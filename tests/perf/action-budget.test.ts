@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { BenchModel, PlacedCsr } from "../../bench/model.ts";
 import { makeCa, signCsr } from "../x509/fixtures.ts";
-import { OPERATOR, reads, repeated, smallModel } from "./fixture.ts";
+import { OPERATOR, reads, repeated, smallModel, TRACING_CHECK } from "./fixture.ts";
 
 const b64 = (text: string): string => Buffer.from(text).toString("base64");
 
@@ -47,7 +47,7 @@ describe("hook-tool budgets of actions", () => {
     const others = reads(run.toolCalls).filter(
       (call) => call.startsWith("relation-") && !call.includes(`-r ${target.relationId}`),
     );
-    assert.deepEqual(others, ["relation-ids certificates --format=json"]);
+    assert.deepEqual(others, ["relation-ids certificates --format=json", TRACING_CHECK]);
   });
 
   it("get-outstanding-certificate-requests reads no more than reconcile does", async () => {
@@ -76,13 +76,13 @@ describe("hook-tool budgets of actions", () => {
     assert.ok(unitBags.length <= units);
   });
 
-  it("a non-leader's action runs is-leader and action-fail only", async () => {
+  it("a non-leader's action runs is-leader and action-fail, then looks for a tracing relation", async () => {
     const run = await model.sim.runAction(
       model.operatorUnits[1]!,
       "get-outstanding-certificate-requests",
     );
     assert.equal(run.status, "failed");
     const tools = run.toolCalls.map((call) => call[0]).filter((tool) => tool !== "juju-log");
-    assert.deepEqual(tools, ["is-leader", "action-fail"]);
+    assert.deepEqual(tools, ["is-leader", "action-fail", "relation-ids"]);
   });
 });

@@ -2,7 +2,7 @@
 // handler runs. The ASN.1 library is for parsing certificates and must wait for an import().
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { charmBundleGraph, isAsn1Library } from "../../bench/bundle-graph.ts";
+import { charmBundleGraph, isAsn1Library, isTracingCode } from "../../bench/bundle-graph.ts";
 
 describe("charm bundle start-up", () => {
   it("evaluates no ASN.1 module unless a handler imports it", async () => {
@@ -15,5 +15,17 @@ describe("charm bundle start-up", () => {
     const graph = await charmBundleGraph();
     assert.ok(graph.lazy.has("src/charm/actions/provide-certificate.ts"));
     assert.ok(!graph.eager.has("src/x509/validation.ts"));
+  });
+
+  it("evaluates no tracing code at start: without a tracing relation none is ever loaded", async () => {
+    // src/charm/tracing.ts, which asks `relation-ids tracing`, is the only part every dispatch
+    // evaluates; what it imports once a relation exists must sit behind import().
+    const graph = await charmBundleGraph();
+    assert.deepEqual([...graph.eager].filter(isTracingCode), []);
+    assert.ok(graph.eager.has("src/charm/tracing.ts"));
+    for (const lazy of ["src/charm/tracing-relation.ts", "src/tracing/export.ts"]) {
+      assert.ok(graph.lazy.has(lazy), lazy);
+    }
+    assert.ok([...graph.lazy].some((input) => input.includes("node_modules/@opentelemetry/")));
   });
 });

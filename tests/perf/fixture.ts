@@ -18,6 +18,13 @@ export function smallModel(spec: Partial<ModelSpec> = {}): Promise<BenchModel> {
 export const argv = (calls: readonly (readonly string[])[]): string[] =>
   calls.map((call) => call.join(" "));
 
+/**
+ * The one call tracing adds to a dispatch without a tracing relation (issue 15): every dispatch,
+ * whatever its event, may have to send a trace, and this is how it learns there is nowhere to
+ * send one. It runs after the outcome is settled, so it comes last.
+ */
+export const TRACING_CHECK = "relation-ids tracing --format=json";
+
 /** Reads only: what a dispatch asked of Juju, not what it told it. */
 export const READ_TOOLS = new Set([
   "is-leader",

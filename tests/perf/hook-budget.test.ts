@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { BenchModel } from "../../bench/model.ts";
-import { argv, OPERATOR, reads, repeated, smallModel } from "./fixture.ts";
+import { argv, OPERATOR, reads, repeated, smallModel, TRACING_CHECK } from "./fixture.ts";
 import { NON_LEADER_MESSAGE } from "../../src/charm/status.ts";
 
 describe("hook-tool budgets of hooks", () => {
@@ -20,6 +20,7 @@ describe("hook-tool budgets of hooks", () => {
       "config-get --format=json",
       "relation-ids certificates --format=json",
       "relation-ids trust_certificate --format=json",
+      TRACING_CHECK,
       ...model.relations.flatMap((relation) => [
         `relation-list --format=json -r ${relation.id}`,
         `relation-list --format=json --app -r ${relation.id}`,
@@ -33,11 +34,11 @@ describe("hook-tool budgets of hooks", () => {
     // Steady state: our lists are already what reconcile computes, so nothing is written.
     assert.deepEqual(writes, ["status-set"]);
     assert.deepEqual(repeated(run.toolCalls), []);
-    // 2 relation-ids (certificates, trust_certificate), per relation 2 relation-list and M + 2
-    // relation-get, 1 is-leader, 1 config-get, 1 status-set.
+    // 3 relation-ids (certificates, trust_certificate, tracing), per relation 2 relation-list and
+    // M + 2 relation-get, 1 is-leader, 1 config-get, 1 status-set.
     const n = model.relations.length;
     const m = model.relations[0]!.units.length;
-    assert.equal(run.toolCalls.length, 4 + n * (2 + m + 2) + 1);
+    assert.equal(run.toolCalls.length, 5 + n * (2 + m + 2) + 1);
   });
 
   it("certificates-relation-changed reads no more than update-status and takes the remote app from the environment", async () => {
@@ -73,17 +74,19 @@ describe("hook-tool budgets of hooks", () => {
           "config-get --format=json",
           "relation-ids trust_certificate --format=json",
           `status-set --application=False active -- ${NON_LEADER_MESSAGE}`,
+          TRACING_CHECK,
         ],
         hook,
       );
     }
   });
 
-  it("a hook with no handler runs at most one hook tool, juju-log", async () => {
+  it("a hook with no handler only looks for a tracing relation, and may log", async () => {
     const run = await model.sim.runHook(model.leader, "stop");
     assert.equal(run.exitCode, 0);
-    assert.ok(run.toolCalls.length <= 1);
-    assert.ok(run.toolCalls.every((call) => call[0] === "juju-log"));
+    const calls = argv(run.toolCalls).filter((call) => !call.startsWith("juju-log"));
+    assert.deepEqual(calls, [TRACING_CHECK]);
+    assert.ok(run.toolCalls.length <= 2);
   });
 
   it("no hook runs a hook tool twice with the same arguments", async () => {
