@@ -7,8 +7,16 @@
 //   npm run mutants -- --list            the list, checked for stale `find` texts, nothing run
 //   npm run mutants -- --no-baseline     skip the first run of the named files on the intact copy
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { MUTANTS, type Mutant } from "./mutants.ts";
@@ -38,9 +46,11 @@ if (only && chosen.length !== only.length) {
   process.exit(2);
 }
 
-/** Why the mutant cannot be applied to the current source, or undefined when it can. */
-function staleness(mutant: Mutant, source: string): string | undefined {
-  const count = source.split(mutant.find).length - 1;
+/** Why the mutant cannot be applied to the source under root, or undefined when it can. */
+function staleness(mutant: Mutant, root: string): string | undefined {
+  const path = join(root, mutant.file);
+  if (!existsSync(path)) return `${mutant.file} does not exist`;
+  const count = readFileSync(path, "utf8").split(mutant.find).length - 1;
   return count === 1 ? undefined : `find text occurs ${count} times in ${mutant.file} (want 1)`;
 }
 
@@ -127,9 +137,9 @@ async function checkBaseline(dir: string, mutants: readonly Mutant[]): Promise<b
 
 async function tryMutant(dir: string, mutant: Mutant): Promise<Outcome> {
   const path = join(dir, mutant.file);
-  const original = readFileSync(path, "utf8");
-  const stale = staleness(mutant, original);
+  const stale = staleness(mutant, dir);
   if (stale) return { kind: "stale", reason: stale };
+  const original = readFileSync(path, "utf8");
   writeFileSync(
     path,
     original.replace(mutant.find, () => mutant.replace),
@@ -192,7 +202,7 @@ async function main(): Promise<number> {
   if (listOnly) {
     let stale = 0;
     for (const mutant of chosen) {
-      const reason = staleness(mutant, readFileSync(join(ROOT, mutant.file), "utf8"));
+      const reason = staleness(mutant, ROOT);
       if (reason) stale += 1;
       console.log(
         `${pad(reason ? "stale" : "ok", 6)} ${pad(mutant.id, 4)} ${mutant.file}: ${mutant.defect}`,
