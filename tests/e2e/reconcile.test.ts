@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, signCsr } from "../x509/fixtures.ts";
-import { LEADER, OPERATOR, deployModel, outstanding, provide } from "./harness.ts";
+import {
+  LEADER,
+  OPERATOR,
+  REQUIRER_DIR,
+  base64,
+  deployModel,
+  outstanding,
+  provide,
+} from "./harness.ts";
 
 const REQUESTS = "certificate_signing_requests";
 
@@ -31,23 +39,79 @@ describe("every hook reconciles requests and answers", () => {
     }[];
 
   it("shows on a non-leader that the leader serves requests, and refuses actions there", async () => {
+    const nonLeader = `${OPERATOR}/1`;
     assert.equal(
-      sim.unitStatus(`${OPERATOR}/1`).message,
+      sim.unitStatus(nonLeader).message,
       "Standby: the leader unit serves certificate requests",
     );
-    for (const action of ["get-outstanding-certificate-requests", "get-certificate-request"]) {
-      const params = action === "get-certificate-request" ? { "relation-id": relationId } : {};
-      const run = await sim.runAction(`${OPERATOR}/1`, action, params);
-      assert.equal(run.status, "failed");
-      assert.match(run.message ?? "", /not the leader; run this action on the leader/);
+    const [entry] = JSON.parse(sim.relationData(relationId, OPERATOR)["certificates"] ?? "[]") as {
+      certificate_signing_request: string;
+      certificate: string;
+      ca: string;
+    }[];
+    assert.ok(entry, "the leader published a certificate");
+    const csr = base64(entry.certificate_signing_request);
+    // Every action of actions.yaml, each with parameters it would accept on the leader.
+    const actions: [string, Record<string, unknown>][] = [
+      ["get-outstanding-certificate-requests", {}],
+      ["get-certificate-request", { "relation-id": relationId }],
+      [
+        "provide-certificate",
+        {
+          "certificate-signing-request": csr,
+          certificate: base64(entry.certificate),
+          "ca-certificate": base64(entry.ca),
+        },
+      ],
+      ["get-issued-certificates", {}],
+      ["revoke-certificate", { "certificate-signing-request": csr }],
+      ["reject-certificate-request", { "certificate-signing-request": csr, reason: "test" }],
+    ];
+    const published = sim.relationData(relationId, OPERATOR);
+    const logged = sim.logs(nonLeader).length;
+    for (const [action, params] of actions) {
+      const run = await sim.runAction(nonLeader, action, params);
+      assert.equal(run.status, "failed", action);
+      assert.equal(
+        run.message,
+        `${nonLeader} is not the leader; run this action on the leader: ` +
+          `juju run ${OPERATOR}/leader ${action} ...`,
+      );
     }
+    const errors = sim
+      .logs(nonLeader)
+      .slice(logged)
+      .filter((line) => line.level === "ERROR");
+    assert.deepEqual(errors, []);
+    assert.deepEqual(sim.relationData(relationId, OPERATOR), published);
   });
 
   it("filters by relation-id and names unknown relations", async () => {
-    assert.deepEqual(await outstanding(sim, { "relation-id": relationId }), []);
-    const run = await sim.runAction(LEADER, "get-certificate-request", { "relation-id": 42 });
-    assert.equal(run.status, "failed");
-    assert.match(run.message ?? "", /relation-id 42 is not a certificates relation/);
+    // relation-id 0 is the case a truthiness check gets wrong, so the first relation must be 0.
+    assert.equal(relationId, 0);
+    await sim.deploy("other-requirer", REQUIRER_DIR, { units: 1 });
+    const other = await sim.integrate(`${OPERATOR}:certificates`, "other-requirer:certificates");
+    try {
+      const everywhere = await outstanding(sim);
+      assert.deepEqual(
+        everywhere.map((request) => [request.relation_id, request.unit_name]),
+        [[other, "other-requirer/0"]],
+      );
+      assert.deepEqual(await outstanding(sim, { "relation-id": relationId }), []);
+      assert.deepEqual(await outstanding(sim, { "relation-id": other }), everywhere);
+      const run = await sim.runAction(LEADER, "get-certificate-request", { "relation-id": 42 });
+      assert.equal(run.status, "failed");
+      assert.match(
+        run.message ?? "",
+        new RegExp(
+          `relation-id 42 is not a certificates relation of ${OPERATOR}; ` +
+            `its certificates relations are: ${relationId}, ${other}`,
+        ),
+      );
+    } finally {
+      await sim.removeRelation(other);
+    }
+    assert.deepEqual(await outstanding(sim), []);
   });
 
   it("skips a malformed request with a log naming the unit, and serves the others", async () => {

@@ -82,6 +82,18 @@ describe("eventFromEnvironment", () => {
     );
   });
 
+  it("refuses a relation hook whose relation id is negative or not a whole number", () => {
+    for (const id of ["certificates:-1", "certificates:1.5", "certificates:x"]) {
+      assert.throws(
+        () =>
+          eventFromEnvironment(
+            hookEnv("hooks/certificates-relation-changed", { JUJU_RELATION_ID: id }),
+          ),
+        new RegExp(`no usable JUJU_RELATION_ID \\("${id}"\\)`),
+      );
+    }
+  });
+
   it("refuses a relation hook without a relation id", () => {
     assert.throws(
       () => eventFromEnvironment(hookEnv("hooks/certificates-relation-changed")),

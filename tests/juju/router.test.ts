@@ -152,8 +152,17 @@ describe("EventRouter error policy", () => {
 
   it("exits 1 with a message on stderr outside a Juju environment", async () => {
     const { runner, calls } = juju(true);
-    assert.equal(await new EventRouter().dispatch({}, runner), 1);
+    const [stdout, stderr]: [string[], string[]] = [[], []];
+    const output = {
+      stdout: (text: string) => void stdout.push(text),
+      stderr: (text: string) => void stderr.push(text),
+    };
+    assert.equal(await new EventRouter({ output }).dispatch({}, runner), 1);
     assert.equal(calls.length, 0);
+    assert.deepEqual(stderr, [
+      "ERROR not a Juju hook environment (JUJU_DISPATCH_PATH: missing; JUJU_UNIT_NAME: missing)\n",
+    ]);
+    assert.deepEqual(stdout, []);
   });
 });
 

@@ -240,6 +240,22 @@ describe("faults through the real dispatch", () => {
   });
 
   it("reports the faults injected", (t) => {
-    report(t, "faults", tallies);
+    // Every fault the tests injected is counted once, and each one fired: a fault left
+    // pending would mean a test checked a failure that never happened.
+    const injected = sim.state().faults;
+    assert.equal(injected.length, 3);
+    assert.deepEqual(
+      injected.map((fault) => [fault.tool, fault.times]),
+      [
+        ["relation-set", 0],
+        ["relation-get", 0],
+        ["status-set", 0],
+      ],
+      "an injected fault never fired",
+    );
+    assert.equal(
+      report(t, "faults", tallies),
+      `faults: faults injected: ${injected.length}, hooks run twice: 5`,
+    );
   });
 });

@@ -14,6 +14,8 @@ export interface HostileBag {
   readonly warns: boolean;
   /** What kind of damage, for counting. */
   readonly kind: string;
+  /** Good CSRs that stand in the databag beside the damage: each must still be listed. */
+  readonly good: readonly string[];
 }
 
 const ONE_MIB = 1024 * 1024;
@@ -94,11 +96,14 @@ function badItems(pool: Pool): fc.Arbitrary<unknown> {
 
 /** A hostile `certificate_signing_requests` databag and whether it must be logged. */
 export function hostileBag(pool: Pool, validSpare: readonly string[]): fc.Arbitrary<HostileBag> {
-  const withKeys = (value: fc.Arbitrary<{ value?: string; warns: boolean; kind: string }>) =>
+  const withKeys = (
+    value: fc.Arbitrary<{ value?: string; warns: boolean; kind: string; good?: string[] }>,
+  ) =>
     fc.tuple(value, unknownKeys).map(([v, keys]) => ({
       bag: v.value === undefined ? keys : { ...keys, [REQUESTS]: v.value },
       warns: v.warns,
       kind: v.kind,
+      good: v.good ?? [],
     }));
   const spare = fc.constantFrom(...validSpare);
   return withKeys(
@@ -124,7 +129,8 @@ export function hostileBag(pool: Pool, validSpare: readonly string[]): fc.Arbitr
                 : [...items, { certificate_signing_request: valid, ca: false }],
             ),
             warns: true,
-            kind: "bad items",
+            kind: valid === null ? "bad items" : "bad items beside a good one",
+            good: valid === null ? [] : [valid],
           })),
       },
       {
@@ -151,6 +157,7 @@ export function hostileBag(pool: Pool, validSpare: readonly string[]): fc.Arbitr
           ),
           warns: true,
           kind: "thousands of items",
+          good: [valid],
         })),
       },
       {
@@ -166,6 +173,7 @@ export function hostileBag(pool: Pool, validSpare: readonly string[]): fc.Arbitr
             ),
             warns: false,
             kind: "duplicate CSRs",
+            good: [valid],
           })),
       },
       {

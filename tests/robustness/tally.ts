@@ -17,7 +17,10 @@ export function counter(): Tally {
   };
 }
 
-export function report(t: TestContext, title: string, tally: Tally): void {
+/** Writes the figures as a test diagnostic and returns the line written. */
+export function report(t: TestContext, title: string, tally: Tally): string {
   const parts = [...tally.counts].map(([name, count]) => `${name}: ${count}`);
-  t.diagnostic(`${title}: ${parts.join(", ")}`);
+  const line = `${title}: ${parts.join(", ")}`;
+  t.diagnostic(line);
+  return line;
 }
