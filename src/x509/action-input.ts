@@ -122,9 +122,8 @@ export const readActionCertificates = (input: string, value: string): PemBlock[]
 export const readActionCsr = (input: string, value: string): PemBlock =>
   readActionPem(input, value, CERTIFICATE_REQUEST);
 
-/** A bundle of certificates, up to MAX_BUNDLE_BYTES, from an action parameter. */
-export function readActionCertificateBundle(input: string, value: string): PemBlock[] {
-  const text = decodeActionText(input, value, MAX_BUNDLE_BYTES);
+/** The certificates of a bundle already decoded with `decodeActionText`. */
+export function readCertificateBundle(input: string, text: string): PemBlock[] {
   return withInput(input, () => readPems(text, CERTIFICATE));
 }
 

@@ -10,7 +10,7 @@ import {
   readOnly,
   type Tlv,
 } from "./der.ts";
-import { MAX_RSA_BITS, MIN_RSA_BITS, unsupportedKeyReason } from "./keys.ts";
+import { MAX_RSA_BITS, MIN_RSA_BITS, spkiDer, unsupportedKeyReason } from "./keys.ts";
 import { CERTIFICATE_REQUEST, PemError, readOnePem } from "./pem.ts";
 
 // The cheap check run on every CSR found on every hook, possibly thousands: node builtins only,
@@ -160,3 +160,12 @@ function structuralKeyCheck(spki: Buffer): string | undefined {
 }
 
 const NULL_TAG = 0x05;
+
+/**
+ * The CSR's public key as node exports it (SPKI DER): the form a certificate's key is compared
+ * in, so an encoding quirk of the CSR cannot hide a match. Throws when it cannot be read.
+ */
+export function csrPublicKeyDer(text: string): Buffer {
+  const spki = locateCsrParts(readOnePem(text, CERTIFICATE_REQUEST).der).subjectPublicKeyInfo;
+  return spkiDer(createPublicKey({ key: spki, format: "der", type: "spki" }));
+}

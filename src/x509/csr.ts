@@ -34,6 +34,8 @@ export interface ParsedCsr {
   readonly keyDescription: string;
   /** RFC 4514 form, most specific first: "CN=foo,O=bar". */
   readonly subject: string;
+  /** The subject without x500UniqueIdentifier: equal across a requirer's renewals. */
+  readonly renewalSubject: string;
   readonly commonName: string | undefined;
   /** "DNS:a.example", "IP:10.0.0.1", "email:…", "URI:…". */
   readonly sans: readonly string[];
@@ -166,6 +168,7 @@ export function parseCsr(pem: string, options: ParseCsrOptions = {}): ParsedCsr 
     publicKey,
     keyDescription,
     subject: formatName(subject),
+    renewalSubject: formatNameWithoutUniqueId(subject),
     commonName: commonNameOf(subject),
     sans,
     signatureValid,

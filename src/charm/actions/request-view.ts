@@ -56,3 +56,12 @@ export function requesterResult(
     ? { "unit-name": request.unitName }
     : { "application-name": request.applicationName };
 }
+
+/** Who asked, as JSON view keys: the unit, or the application for an app-level request. */
+export function requesterView(
+  request: LocatedRequest,
+): { unit_name: string } | { application_name: string } {
+  return request.unitName
+    ? { unit_name: request.unitName }
+    : { application_name: request.applicationName };
+}
