@@ -139,7 +139,10 @@ const refused = (reason: string): Outcome => ({ kind: "refused", reason });
 
 function ambiguity(candidates: readonly KeyedRequest[], relationId: number | undefined): string {
   const where = candidates
-    .map(({ relation, request }) => `${request.unitName ?? request.applicationName} on relation ${relation.id}`)
+    .map(
+      ({ relation, request }) =>
+        `${request.unitName ?? request.applicationName} on relation ${relation.id}`,
+    )
     .join(", ");
   const hint =
     relationId === undefined && new Set(candidates.map((c) => c.relation.id)).size > 1
@@ -173,7 +176,12 @@ function report({ action }: ActionContext, placed: readonly Placed[]): void {
       `listing ${fitted.listed} of ${placed.length} certificates, refusals first, as many as one ` +
         `action result holds`,
     );
-    action.setResults({ result: fitted.text, ...counts, listed: fitted.listed, total: placed.length });
+    action.setResults({
+      result: fitted.text,
+      ...counts,
+      listed: fitted.listed,
+      total: placed.length,
+    });
     return;
   }
   action.setResults({ result: fitted.text, ...counts });
@@ -185,7 +193,8 @@ function view({ position, certificate, outcome }: Placed): Record<string, Python
     subject: certificate?.subject ?? null,
     serial: certificate?.serialNumber ?? null,
   };
-  if (outcome.kind !== "provided") return { ...about, status: outcome.kind, reason: outcome.reason };
+  if (outcome.kind !== "provided")
+    return { ...about, status: outcome.kind, reason: outcome.reason };
   return {
     ...about,
     status: "provided",
