@@ -27,9 +27,9 @@ import { csrFactory, type CsrFactory } from "../../bench/csrs.ts";
 
 const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 
-function pem(label: string, der: ArrayBuffer | Buffer): string {
+function pem(label: string, der: ArrayBuffer): string {
   const lines =
-    Buffer.from(der)
+    Buffer.from(new Uint8Array(der))
       .toString("base64")
       .match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----`;
