@@ -21,7 +21,10 @@ import {
   TBSCertificate,
   Validity,
   Version,
+  KeyUsage,
+  KeyUsageFlags,
   id_ce_basicConstraints,
+  id_ce_keyUsage,
 } from "@peculiar/asn1-x509";
 import { csrFactory, type CsrFactory } from "../../bench/csrs.ts";
 
@@ -66,6 +69,8 @@ export interface SigningCa {
 export interface SignOptions {
   readonly notBefore?: Date;
   readonly notAfter?: Date;
+  /** CA:TRUE with keyCertSign, for a request that asked for a CA certificate. */
+  readonly isCa?: boolean;
 }
 
 const signers = new Map<string, { issuer: Name; key: KeyObject }>();
@@ -87,7 +92,8 @@ export function issueFor(csrPem: string, ca: SigningCa, options: SignOptions = {
   const request = AsnConvert.parse(fromPem(csrPem), CertificationRequest);
   const { issuer, key } = signer(ca);
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  // Positive and minimal in DER: the top bit clear, the next one set.
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const now = Date.now();
   const algorithm = new AlgorithmIdentifier({ algorithm: ECDSA_WITH_SHA256 });
   const tbs = new TBSCertificate({
@@ -108,8 +114,23 @@ export function issueFor(csrPem: string, ca: SigningCa, options: SignOptions = {
       new Extension({
         extnID: id_ce_basicConstraints,
         critical: true,
-        extnValue: new OctetString(AsnConvert.serialize(new BasicConstraints({ cA: false }))),
+        extnValue: new OctetString(
+          AsnConvert.serialize(new BasicConstraints({ cA: options.isCa === true })),
+        ),
       }),
+      ...(options.isCa === true
+        ? [
+            new Extension({
+              extnID: id_ce_keyUsage,
+              critical: true,
+              extnValue: new OctetString(
+                AsnConvert.serialize(
+                  new KeyUsage(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign),
+                ),
+              ),
+            }),
+          ]
+        : []),
     ]),
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
