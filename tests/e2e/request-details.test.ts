@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
+import { csrFactory } from "../../bench/csrs.ts";
 import type { ActionRun, Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, signCsr, type CaFixture } from "../x509/fixtures.ts";
 import { LEADER, OPERATOR, base64, deployModel, outstanding } from "./harness.ts";
@@ -228,5 +229,34 @@ describe("the listings say what each CSR asks for", () => {
       line,
     );
     assert.equal(text.split("\n").at(-1), "2 requests");
+  });
+});
+
+describe("format=text past the action-result bound", () => {
+  it("shows as many lines as fit, says how many of how many, and adds listed and total", async () => {
+    const { sim, relations } = await deployModel({ requirers: [{}] });
+    const relationId = relations["tls-requirer"]!;
+    const factory = csrFactory();
+    const csrs = Array.from({ length: 2000 }, (_, n) => factory.csr(`host-${n}.example`));
+    sim.setRelationData(relationId, "tls-requirer", {
+      certificate_signing_requests: JSON.stringify(
+        csrs.map((csr) => ({ certificate_signing_request: csr, ca: false })),
+      ),
+    });
+    for (const [action, params] of [
+      ["get-outstanding-certificate-requests", { format: "text" }],
+      ["get-certificate-request", { format: "text", "relation-id": relationId }],
+    ] as const) {
+      const run = await sim.runAction(LEADER, action, params);
+      assert.equal(run.status, "completed", run.message);
+      const text = String(run.results["result"]);
+      const lines = text.split("\n");
+      const listed = Number(run.results["listed"]);
+      assert.equal(run.results["total"], "2001");
+      assert.ok(listed > 500 && listed < 2001, `${action}: listed ${listed}`);
+      assert.equal(lines.length, listed + 2, "header, one line per listed request, count");
+      assert.equal(lines.at(-1), `listing ${listed} of 2001 requests`);
+      assert.ok(Buffer.byteLength(text) <= 127 * 1024);
+    }
   });
 });

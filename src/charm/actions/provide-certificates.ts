@@ -131,7 +131,7 @@ export function provideCertificates(context: ActionContext): void {
     writePublished(relation, published);
     log.info(`provided ${issues.length} certificate(s) on ${relation.label}`);
   }
-  if (writes.length > 0 && given["relation-id"] === undefined) refreshStatus(model, log);
+  if (writes.length > 0) refreshStatus(model, log);
   report(context, placed);
 }
 
