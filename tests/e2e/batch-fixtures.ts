@@ -10,13 +10,13 @@ import {
 } from "node:crypto";
 import { AsnConvert, OctetString } from "@peculiar/asn1-schema";
 import { CertificationRequest } from "@peculiar/asn1-csr";
+import type { Name } from "@peculiar/asn1-x509";
 import {
   AlgorithmIdentifier,
   BasicConstraints,
   Certificate,
   Extension,
   Extensions,
-  Name,
   SubjectPublicKeyInfo,
   TBSCertificate,
   Validity,

@@ -6,7 +6,7 @@ import { before, describe, it } from "node:test";
 import { csrFactory } from "../../bench/csrs.ts";
 import type { ActionRun, Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, signCsr, type CaFixture } from "../x509/fixtures.ts";
-import { LEADER, OPERATOR, base64, deployModel, outstanding } from "./harness.ts";
+import { LEADER, OPERATOR, base64, deployModel } from "./harness.ts";
 
 interface Detailed {
   relation_id: number;
