@@ -161,11 +161,12 @@ function structuralKeyCheck(spki: Buffer): string | undefined {
 
 const NULL_TAG = 0x05;
 
-/**
- * The CSR's public key as node exports it (SPKI DER): the form a certificate's key is compared
- * in, so an encoding quirk of the CSR cannot hide a match. Throws when it cannot be read.
- */
-export function csrPublicKeyDer(text: string): Buffer {
-  const spki = locateCsrParts(readOnePem(text, CERTIFICATE_REQUEST).der).subjectPublicKeyInfo;
+/** The CSR's SubjectPublicKeyInfo exactly as encoded. Throws when it cannot be read. */
+export function csrSubjectPublicKeyInfo(text: string): Buffer {
+  return locateCsrParts(readOnePem(text, CERTIFICATE_REQUEST).der).subjectPublicKeyInfo;
+}
+
+/** A public key as node exports it: two encodings of one key come out the same. */
+export function normalizedSpki(spki: Buffer): Buffer {
   return spkiDer(createPublicKey({ key: spki, format: "der", type: "spki" }));
 }

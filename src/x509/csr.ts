@@ -30,6 +30,8 @@ export interface ParsedCsr {
   readonly pem: string;
   readonly der: Buffer;
   readonly publicKey: KeyObject;
+  /** The SubjectPublicKeyInfo exactly as encoded in the CSR. */
+  readonly subjectPublicKeyInfo: Buffer;
   /** "RSA 2048", "EC P-256", "Ed25519". */
   readonly keyDescription: string;
   /** RFC 4514 form, most specific first: "CN=foo,O=bar". */
@@ -166,6 +168,7 @@ export function parseCsr(pem: string, options: ParseCsrOptions = {}): ParsedCsr 
     pem: block.pem,
     der,
     publicKey,
+    subjectPublicKeyInfo: layout.subjectPublicKeyInfo,
     keyDescription,
     subject: formatName(subject),
     renewalSubject: formatNameWithoutUniqueId(subject),

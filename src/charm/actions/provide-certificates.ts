@@ -14,7 +14,6 @@ import {
 } from "../../x509/certificate.ts";
 import { CsrError, parseCsr } from "../../x509/csr.ts";
 import { CertificateValidationError } from "../../x509/validation.ts";
-import { spkiDer } from "../../x509/keys.ts";
 import { writePublished } from "../provided.ts";
 import { checkAnswer, withAnswers, type Issuer } from "./answer.ts";
 import { failing, parseCertificateParam, parseChainParam } from "./certificate-params.ts";
@@ -87,7 +86,7 @@ export function provideCertificates(context: ActionContext): void {
     return { position, certificate, outcome };
 
     function answer(certificate: ParsedCertificate): Outcome {
-      const candidates = byKey.get(spkiDer(certificate.publicKey).toString("base64")) ?? [];
+      const candidates = byKey(certificate.subjectPublicKeyInfo);
       const [match, ...others] = candidates;
       if (match === undefined) {
         return {
