@@ -70,7 +70,7 @@ export function certificateFromDer(der: Buffer, input?: string): ParsedCertifica
   let subjectPublicKeyInfo: Buffer;
   try {
     // Node would ignore bytes after the certificate; Python's `cryptography` refuses them.
-    subjectPublicKeyInfo = locateSubjectPublicKeyInfo(der);
+    readOnly(der);
   } catch (error) {
     if (error instanceof DerError) throw fail(`is not well-formed DER: ${error.message}`);
     throw error;
@@ -78,6 +78,7 @@ export function certificateFromDer(der: Buffer, input?: string): ParsedCertifica
   try {
     x509 = new X509Certificate(der);
     certificate = AsnConvert.parse(der, Certificate);
+    subjectPublicKeyInfo = locateSubjectPublicKeyInfo(der);
   } catch {
     throw fail("is not a well-formed X.509 certificate");
   }
