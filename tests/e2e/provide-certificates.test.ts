@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import type { ActionRun, Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, makeKey, signCsr, type CaFixture } from "../x509/fixtures.ts";
@@ -232,4 +235,87 @@ describe("provide-certificates refuses the whole run for a private key in any in
       });
     }
   }
+});
+
+describe("provide-certificates with relation-id, and with a block that is no certificate", () => {
+  let sim: Simulator;
+  let first: number;
+  let second: number;
+  let ca: CaFixture;
+  const key = makeKey("ec-p256");
+  const one = makeCsr({ key, commonName: "one.example" });
+  const other = makeCsr({ key, commonName: "other.example" });
+
+  before(async () => {
+    sim = (await deployModel()).sim;
+    const charm = mkdtempSync(join(tmpdir(), "silent-requirer-"));
+    writeFileSync(
+      join(charm, "metadata.yaml"),
+      "name: silent\nrequires:\n  certificates:\n    interface: tls-certificates\n",
+    );
+    await sim.deploy("alpha", charm, { units: 1 });
+    await sim.deploy("beta", charm, { units: 1 });
+    first = await sim.integrate(`${OPERATOR}:certificates`, "alpha:certificates");
+    second = await sim.integrate(`${OPERATOR}:certificates`, "beta:certificates");
+    // The same key asks on two relations, under two CSRs.
+    for (const [id, unit, csr] of [
+      [first, "alpha/0", one],
+      [second, "beta/0", other],
+    ] as const) {
+      sim.setRelationData(
+        id,
+        unit,
+        {
+          certificate_signing_requests: JSON.stringify([
+            { certificate_signing_request: csr.pem.trim(), ca: false },
+          ]),
+        },
+        { notify: true },
+      );
+    }
+    await sim.settle();
+    ca = makeCa();
+  });
+
+  it("refuses a key that stands on two relations, and relation-id settles it", async () => {
+    const certificate = signCsr(one, ca);
+    const ambiguous = await sim.runAction(LEADER, "provide-certificates", {
+      certificates: certificate,
+      "ca-certificate": ca.pem,
+    });
+    assert.match(
+      entries(ambiguous)[0]?.reason ?? "",
+      /^ambiguous: .*; pass relation-id to choose one$/,
+    );
+    assert.equal(sim.relationData(first, OPERATOR)["certificates"] ?? "[]", "[]");
+
+    const settled = await sim.runAction(LEADER, "provide-certificates", {
+      certificates: certificate,
+      "ca-certificate": ca.pem,
+      "relation-id": first,
+    });
+    assert.deepEqual(
+      entries(settled).map(({ status, relation_id, unit_name }) => ({
+        status,
+        relation_id,
+        unit_name,
+      })),
+      [{ status: "provided", relation_id: first, unit_name: "alpha/0" }],
+    );
+    assert.equal(sim.relationData(second, OPERATOR)["certificates"] ?? "[]", "[]");
+  });
+
+  it("refuses a block that is no certificate on its own, and provides the rest", async () => {
+    const notACertificate = `-----BEGIN CERTIFICATE-----\n${Buffer.from("not DER at all").toString("base64")}\n-----END CERTIFICATE-----`;
+    const run = await sim.runAction(LEADER, "provide-certificates", {
+      certificates: [notACertificate, signCsr(other, ca)].join("\n"),
+      "ca-certificate": ca.pem,
+      "relation-id": second,
+    });
+    const [bad, good] = entries(run).sort((a, b) => a.position - b.position);
+    assert.equal(bad?.status, "refused");
+    assert.match(bad?.reason ?? "", /^certificate 1: is not well-formed DER/);
+    assert.deepEqual([bad?.subject, bad?.serial], [null, null]);
+    assert.equal(good?.unit_name, "beta/0");
+  });
 });
