@@ -17,7 +17,8 @@ import {
 export const MAX_DECODED_BYTES = 64 * 1024;
 /**
  * Decoded size limit of a bundle of certificates answered in one run: a few thousand leaf
- * certificates. It comes through `juju run --params`, a file, so no argv limit applies.
+ * certificates. It comes through `juju run --params`, a file the client reads as YAML and sends
+ * over the API (juju/juju cmd/juju/action/run.go, enqueueActions), so no argv limit applies.
  */
 export const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
 

@@ -80,7 +80,9 @@ const UNIQUE_ID: ReadonlySet<string> = new Set([OID_X500_UNIQUE_IDENTIFIER]);
 
 /**
  * The name without x500UniqueIdentifier: the requirer libraries put a fresh UUID there in every
- * CSR they make (charmlibs `generate_csr`), so only the rest says "the same name" across renewals.
+ * CSR they make (canonical/charmlibs interfaces/tls-certificates/.../_tls_certificates.py,
+ * `generate_csr`: `uuid.uuid4()` unless `add_unique_id_to_subject_name` is off), so only the
+ * rest says "the same name" across renewals.
  */
 export function formatNameWithoutUniqueId(name: Name): string {
   return formatName(name, UNIQUE_ID);

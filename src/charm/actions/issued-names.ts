@@ -7,7 +7,8 @@ import type { LocatedRequest } from "../requests.ts";
 
 // Which names we issued certificates for, per requirer, so a listing can tell a renewal from a
 // name never signed before. The old certificate cannot tell: a requirer renews by replacing its
-// CSR, and reconcile drops the answer to the old CSR in the same hook. Written by the provide
+// CSR (charmlibs `_renew_certificate_request` removes the old CSR and adds the new one in one
+// hook), and reconcile drops the answer to the old CSR on the relation-changed that follows. Written by the provide
 // actions into our application databag under a key no requirer library reads (v1-v3 schemas
 // allow extra keys; v4 and charmlibs load only their fields); hooks never parse it.
 
