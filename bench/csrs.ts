@@ -1,6 +1,6 @@
 // Many distinct, correctly self-signed CSRs in well under a second per thousand: one RSA 2048
-// key (what the requirer libraries generate by default), one subject and SAN per CSR, DER built
-// here and signed with node:crypto. openssl would cost a process per CSR.
+// key (what the requirer libraries generate by default) or the EC key given, one subject and
+// SAN per CSR, DER built here and signed with node:crypto. openssl would cost a process per CSR.
 import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 
 function length(n: number): Buffer {
@@ -33,6 +33,7 @@ const COMMON_NAME = "2.5.4.3";
 const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
 const SUBJECT_ALT_NAME = "2.5.29.17";
 const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
+const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 
 function pem(der: Buffer): string {
   const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
@@ -58,7 +59,11 @@ export function csrFactory(key?: KeyObject): CsrFactory {
       const attributes = tlv(0xa0, seq(oid(EXTENSION_REQUEST), set(extensions)));
       const info = seq(tlv(0x02, Buffer.from([0])), subject, spki, attributes);
       const signature = sign("sha256", info, privateKey);
-      const algorithm = seq(oid(SHA256_WITH_RSA), tlv(0x05));
+      // RFC 5758: ECDSA's AlgorithmIdentifier has no parameters; RSA's has NULL.
+      const algorithm =
+        privateKey.asymmetricKeyType === "ec"
+          ? seq(oid(ECDSA_WITH_SHA256))
+          : seq(oid(SHA256_WITH_RSA), tlv(0x05));
       return pem(seq(info, algorithm, tlv(0x03, Buffer.from([0]), signature)));
     },
   };

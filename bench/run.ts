@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { bundleOptions } from "../scripts/bundle-options.mjs";
 import { makeCa, signCsr } from "../tests/x509/fixtures.ts";
+import { measureBatches } from "./batch.ts";
 import { charmBundleGraph, isAsn1Library } from "./bundle-graph.ts";
 import { csrFactory } from "./csrs.ts";
 import { fakeTools, runFake, type EventSpec, type FakeRun, type FakeTools } from "./fake-tools.ts";
@@ -27,6 +28,8 @@ const SIZES = [
   { relations: 100, unitsPerRelation: 10, csrsPerUnit: 2, fakeReps: 3, simReps: 0 },
 ].slice(0, quick ? 2 : 3);
 const BASELINE_REPS = quick ? 7 : 15;
+const BATCH_SIZES = [100, 1000];
+const BATCH_REPS = quick ? 3 : 5;
 
 const INPROCESS_DIR = join(CHARM_DIR, "build/bench-inprocess");
 const INPROCESS = join(INPROCESS_DIR, "bench-inprocess.mjs");
@@ -332,6 +335,8 @@ async function main(): Promise<void> {
         ops,
       });
     }
+    console.log("provide-certificates batches…");
+    const batch = await measureBatches(tools, runInProcess, BATCH_SIZES, BATCH_REPS);
     const graph = await charmBundleGraph();
     const sum = (inputs: Iterable<string>): number =>
       [...inputs].reduce((total, input) => total + (graph.bytes.get(input) ?? 0), 0);
@@ -340,6 +345,7 @@ async function main(): Promise<void> {
       quick,
       baseline,
       sizes,
+      batch,
       bundle: {
         eagerAsn1: [...graph.eager].filter(isAsn1Library),
         lazyAsn1Count: [...graph.lazy].filter(isAsn1Library).length,

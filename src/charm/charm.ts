@@ -15,6 +15,8 @@ const actions: Readonly<Record<string, ActionHandler>> = {
     (await import("./actions/get-certificate-request.ts")).getCertificateRequest(context),
   "provide-certificate": async (context) =>
     (await import("./actions/provide-certificate.ts")).provideCertificate(context),
+  "provide-certificates": async (context) =>
+    (await import("./actions/provide-certificates.ts")).provideCertificates(context),
   "get-issued-certificates": async (context) =>
     (await import("./actions/get-issued-certificates.ts")).getIssuedCertificates(context),
   "revoke-certificate": async (context) =>

@@ -15,6 +15,12 @@ import {
 
 /** Decoded size limit per input: a long chain is a few KiB, so this only stops accidents. */
 export const MAX_DECODED_BYTES = 64 * 1024;
+/**
+ * Decoded size limit of a bundle of certificates answered in one run: a few thousand leaf
+ * certificates. It comes through `juju run --params`, a file the client reads as YAML and sends
+ * over the API (juju/juju cmd/juju/action/run.go, enqueueActions), so no argv limit applies.
+ */
+export const MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
 
 /** An action parameter we cannot use; `input` is the parameter's name. */
 export class ActionInputError extends Error {
@@ -29,25 +35,31 @@ export class ActionInputError extends Error {
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-const LIMIT_TEXT = `${MAX_DECODED_BYTES / 1024} KiB`;
+const limitText = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MiB` : `${bytes / 1024} KiB`;
 
 /** The PEM text inside an action parameter: base64-decoded when it is base64, as is when PEM. */
-export function decodeActionText(input: string, value: string): string {
+export function decodeActionText(
+  input: string,
+  value: string,
+  maxBytes: number = MAX_DECODED_BYTES,
+): string {
+  const limit = limitText(maxBytes);
   // A private key is refused before anything else so that no later message can hint at it.
   if (mentionsPrivateKey(value)) throw new ActionInputError(input, PRIVATE_KEY_MESSAGE);
   const trimmed = value.trim();
   if (trimmed === "") throw new ActionInputError(input, "is empty");
 
   if (trimmed.includes("-----BEGIN")) {
-    if (Buffer.byteLength(trimmed, "utf8") > MAX_DECODED_BYTES) {
-      throw new ActionInputError(input, `is larger than the ${LIMIT_TEXT} limit`);
+    if (Buffer.byteLength(trimmed, "utf8") > maxBytes) {
+      throw new ActionInputError(input, `is larger than the ${limit} limit`);
     }
     return trimmed;
   }
 
   // Checked before stripping whitespace, so a huge value costs nothing more than its length.
-  if (trimmed.length > Math.ceil((MAX_DECODED_BYTES * 4) / 3) * 2) {
-    throw new ActionInputError(input, `is larger than the ${LIMIT_TEXT} limit`);
+  if (trimmed.length > Math.ceil((maxBytes * 4) / 3) * 2) {
+    throw new ActionInputError(input, `is larger than the ${limit} limit`);
   }
   const compact = trimmed.replace(/\s+/g, "");
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
@@ -57,10 +69,10 @@ export function decodeActionText(input: string, value: string): string {
     );
   }
   const bytes = Buffer.from(compact, "base64");
-  if (bytes.length > MAX_DECODED_BYTES) {
+  if (bytes.length > maxBytes) {
     throw new ActionInputError(
       input,
-      `is larger than the ${LIMIT_TEXT} limit once base64-decoded (${bytes.length} bytes)`,
+      `is larger than the ${limit} limit once base64-decoded (${bytes.length} bytes)`,
     );
   }
   let text: string;
@@ -110,6 +122,11 @@ export const readActionCertificates = (input: string, value: string): PemBlock[]
   readActionPems(input, value, CERTIFICATE);
 export const readActionCsr = (input: string, value: string): PemBlock =>
   readActionPem(input, value, CERTIFICATE_REQUEST);
+
+/** The certificates of a bundle already decoded with `decodeActionText`. */
+export function readCertificateBundle(input: string, text: string): PemBlock[] {
+  return withInput(input, () => readPems(text, CERTIFICATE));
+}
 
 export interface DecodeOptions {
   /** Accept one or more blocks (a chain) instead of exactly one. */

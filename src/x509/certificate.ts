@@ -10,7 +10,7 @@ import {
 } from "@peculiar/asn1-x509";
 import { describeKey } from "./keys.ts";
 import { commonNameOf, formatName, sansOf } from "./names.ts";
-import { DerError, readOnly } from "./der.ts";
+import { DerError, TAG, childrenOf, encodingOf, expectTag, readOnly } from "./der.ts";
 import { CERTIFICATE, PemError, readOnePem, toPem, type PemBlock } from "./pem.ts";
 
 // An X.509 certificate: node's X509Certificate for the key and signatures, the DER read with
@@ -47,8 +47,19 @@ export interface ParsedCertificate {
   /** False only when a keyUsage extension is present without keyCertSign. */
   readonly mayIssueCertificates: boolean;
   readonly publicKey: KeyObject;
+  /** The SubjectPublicKeyInfo exactly as encoded in the certificate. */
+  readonly subjectPublicKeyInfo: Buffer;
   /** "RSA 2048", "EC P-256", "Ed25519". */
   readonly keyDescription: string;
+}
+
+/** The SubjectPublicKeyInfo as encoded, found by position in the tbsCertificate. */
+function locateSubjectPublicKeyInfo(der: Buffer): Buffer {
+  const [tbs] = childrenOf(der, expectTag(readOnly(der), TAG.sequence, "Certificate"));
+  const fields = childrenOf(der, expectTag(tbs, TAG.sequence, "tbsCertificate"));
+  // version [0] is optional; after it come serialNumber, signature, issuer, validity, subject.
+  const at = fields[0]?.tag === TAG.contextConstructed0 ? 6 : 5;
+  return encodingOf(der, expectTag(fields[at], TAG.sequence, "subjectPublicKeyInfo"));
 }
 
 /** Reads a certificate from DER. */
@@ -56,6 +67,7 @@ export function certificateFromDer(der: Buffer, input?: string): ParsedCertifica
   const fail = (reason: string): CertificateError => new CertificateError(reason, input);
   let x509: X509Certificate;
   let certificate: Certificate;
+  let subjectPublicKeyInfo: Buffer;
   try {
     // Node would ignore bytes after the certificate; Python's `cryptography` refuses them.
     readOnly(der);
@@ -66,6 +78,7 @@ export function certificateFromDer(der: Buffer, input?: string): ParsedCertifica
   try {
     x509 = new X509Certificate(der);
     certificate = AsnConvert.parse(der, Certificate);
+    subjectPublicKeyInfo = locateSubjectPublicKeyInfo(der);
   } catch {
     throw fail("is not a well-formed X.509 certificate");
   }
@@ -114,6 +127,7 @@ export function certificateFromDer(der: Buffer, input?: string): ParsedCertifica
     pathLength,
     mayIssueCertificates,
     publicKey,
+    subjectPublicKeyInfo,
     keyDescription: describeKey(publicKey),
   };
 }

@@ -31,6 +31,7 @@ const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
 };
 
 export const OID_COMMON_NAME = "2.5.4.3";
+export const OID_X500_UNIQUE_IDENTIFIER = "2.5.4.45";
 
 function escapeValue(value: string): string {
   // RFC 4514 §2.4: escape the specials, a leading "#" or space, a trailing space, and NUL.
@@ -61,15 +62,30 @@ function formatValue(value: AttributeValue): string {
 }
 
 /** RFC 4514 form: most specific part first, "CN=foo,O=bar". Empty for an empty name. */
-export function formatName(name: Name): string {
+export function formatName(name: Name, omit: ReadonlySet<string> = NOTHING): string {
   return [...name]
     .reverse()
     .map((rdn) =>
       [...rdn]
+        .filter((atv) => !omit.has(atv.type))
         .map((atv) => `${ATTRIBUTE_NAMES[atv.type] ?? atv.type}=${formatValue(atv.value)}`)
         .join("+"),
     )
+    .filter((rdn) => rdn !== "")
     .join(",");
+}
+
+const NOTHING: ReadonlySet<string> = new Set();
+const UNIQUE_ID: ReadonlySet<string> = new Set([OID_X500_UNIQUE_IDENTIFIER]);
+
+/**
+ * The name without x500UniqueIdentifier: the requirer libraries put a fresh UUID there in every
+ * CSR they make (canonical/charmlibs interfaces/tls-certificates/.../_tls_certificates.py,
+ * `generate_csr`: `uuid.uuid4()` unless `add_unique_id_to_subject_name` is off), so only the
+ * rest says "the same name" across renewals.
+ */
+export function formatNameWithoutUniqueId(name: Name): string {
+  return formatName(name, UNIQUE_ID);
 }
 
 /** The first common name of the name, as Python's `cryptography` reads it. */

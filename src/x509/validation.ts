@@ -213,7 +213,11 @@ export function validateProvidedCertificate(input: ProvidedCertificate): Validat
       "self-signature does not verify with its own public key (the CSR was altered or corrupted)",
     );
   }
-  if (!samePublicKey(certificate.publicKey, csr.publicKey)) {
+  // The same encoding is the same key, without exporting either; otherwise node decides.
+  const sameKey =
+    certificate.subjectPublicKeyInfo.equals(csr.subjectPublicKeyInfo) ||
+    samePublicKey(certificate.publicKey, csr.publicKey);
+  if (!sameKey) {
     const same = certificate.keyDescription === csr.keyDescription ? ", a different key" : "";
     throw new CertificateValidationError(
       "certificate",

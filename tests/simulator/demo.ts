@@ -1,5 +1,10 @@
 // `npm run demo`: the whole manual flow on a simulated model, printed as a person would see it.
+import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
 import { makeCa, signCsr } from "../x509/fixtures.ts";
 import {
   CHARM_DIR,
@@ -77,6 +82,62 @@ for (const request of requests) {
     console.log(`  ${certificate.subject.replace(/\n/g, ", ")}  valid to ${certificate.validTo}`);
   }
 }
+
+say("A second requirer, whose certificates come from a separate PKI team, as a batch");
+shell("juju deploy tls-requirer web -n 3 --config key-type=ec");
+await sim.deploy("web", REQUIRER_DIR, { units: 3, config: { "key-type": "ec" } });
+shell(`juju integrate ${OPERATOR}:certificates web:certificates`);
+await sim.integrate(`${OPERATOR}:certificates`, "web:certificates");
+const table = async (): Promise<void> => {
+  shell(`juju run ${LEADER} get-outstanding-certificate-requests format=text`);
+  const run = await sim.runAction(LEADER, "get-outstanding-certificate-requests", {
+    format: "text",
+  });
+  for (const line of String(run.results["result"]).split("\n")) console.log(`  ${line}`);
+};
+await table();
+
+say("Export the CSRs for the PKI team; their signed certificates come back in a directory");
+shell(
+  `juju run ${LEADER} get-outstanding-certificate-requests format=pem --format=json | jq -r '.[].results.result' > outstanding.pem`,
+);
+const work = mkdtempSync(join(tmpdir(), "pki-team-"));
+mkdirSync(join(work, "signed"));
+const webRequests = (await outstanding(sim)).filter((r) => r.application_name === "web");
+const pkiCa = makeCa({ commonName: "PKI Team Issuing CA" });
+webRequests.forEach((request, i) =>
+  writeFileSync(join(work, "signed", `cert-${i}.pem`), signCsr(request.csr, pkiCa)),
+);
+writeFileSync(join(work, "ca.pem"), pkiCa.pem);
+console.log(`  signed/: ${readdirSync(join(work, "signed")).join(" ")}`);
+
+say("Build a params file with README's script and hand the whole batch back in one run");
+const readme = readFileSync(join(CHARM_DIR, "README.md"), "utf8");
+const script = /```sh\n(\s*# build-params\.sh[\s\S]*?)```/.exec(readme)?.[1] ?? "";
+writeFileSync(join(work, "build-params.sh"), script.replace(/^ {3}/gm, ""));
+shell("sh build-params.sh signed");
+execFileSync("sh", ["build-params.sh", "signed"], { cwd: work });
+shell(`juju run ${LEADER} provide-certificates --params params.yaml`);
+// `juju run --params` reads the file as YAML into the action's parameters (cmd/juju/action/run.go).
+const params = parse(readFileSync(join(work, "params.yaml"), "utf8"), { version: "1.1" }) as Record<
+  string,
+  unknown
+>;
+const batch = await sim.runAction(LEADER, "provide-certificates", params);
+if (batch.status !== "completed") throw new Error(`provide-certificates failed: ${batch.message}`);
+console.log(
+  `  provided: ${batch.results["provided"]}  refused: ${batch.results["refused"]}  unmatched: ${batch.results["unmatched"]}`,
+);
+for (const entry of JSON.parse(String(batch.results["result"])) as Record<string, unknown>[]) {
+  console.log(
+    `  ${entry["position"]}. ${entry["subject"]} -> ${entry["unit_name"] ?? entry["reason"]}`,
+  );
+}
+
+say("web/0 renews its certificate: the listing tells the renewal apart");
+shell("juju run web/0 renew");
+await sim.runAction("web/0", "renew");
+await table();
 
 await sim.runHook(`${OPERATOR}/0`, "update-status");
 shell("juju status");

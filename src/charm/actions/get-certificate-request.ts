@@ -4,34 +4,64 @@ import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { csrIdentity } from "../csr-identity.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState } from "./relation-states.ts";
-import { fitInOneResult, requestView } from "./request-view.ts";
+import type { LocatedRequest } from "../requests.ts";
+import { detailFields, requestDetailer } from "./request-details.ts";
+import { fitRequestTable } from "./request-table.ts";
+import { fitInOneResult, lazily, requestView } from "./request-view.ts";
 
 const params = z.object({
   "relation-id": z.int().check(z.minimum(0)),
+  format: z._default(z.enum(["json", "text"]), "json"),
 });
 
 export function getCertificateRequest(context: ActionContext): void {
   requireLeader(context);
   const { action, model, log } = context;
-  const [relation] = selectRelations(model, action.params(params)["relation-id"]);
+  const given = action.params(params);
+  const [relation] = selectRelations(model, given["relation-id"]);
   if (!relation) return;
   const { requests, published } = readRelationState(relation, log);
   const answered = new Set(
     published.certificates.filter((entry) => !entry.revoked).map((entry) => csrIdentity(entry.csr)),
   );
   const refusals = new Map(published.rejections.map((entry) => [csrIdentity(entry.csr), entry]));
-  const views = requests.map((request) =>
-    requestView(request, {
-      has_certificate: answered.has(request.identity),
-      rejected: refusals.get(request.identity)?.message ?? null,
-    }),
-  );
-  const fitted = fitInOneResult(views.map(pythonJsonDumps), "[", ", ", "]", MAX_RESULT_VALUE_BYTES);
-  if (fitted.listed < views.length) {
+  const details = requestDetailer([relation]);
+  const state = (request: LocatedRequest) => ({
+    has_certificate: answered.has(request.identity),
+    rejected: refusals.get(request.identity)?.message ?? null,
+  });
+  const fitted =
+    given.format === "text"
+      ? fitRequestTable(
+          lazily(requests, (request) => {
+            const { has_certificate, rejected } = state(request);
+            const shown = has_certificate
+              ? "certificate"
+              : rejected !== null
+                ? "rejected"
+                : "outstanding";
+            return { request, details: details(request), state: shown };
+          }),
+          requests.length,
+          true,
+          MAX_RESULT_VALUE_BYTES,
+        )
+      : fitInOneResult(
+          lazily(requests, (request) =>
+            pythonJsonDumps(
+              requestView(request, { ...state(request), ...detailFields(details(request)) }),
+            ),
+          ),
+          "[",
+          ", ",
+          "]",
+          MAX_RESULT_VALUE_BYTES,
+        );
+  if (fitted.listed < requests.length) {
     action.log(
-      `listing ${fitted.listed} of ${views.length} requests, as many as one action result holds`,
+      `listing ${fitted.listed} of ${requests.length} requests, as many as one action result holds`,
     );
-    action.setResults({ result: fitted.text, listed: fitted.listed, total: views.length });
+    action.setResults({ result: fitted.text, listed: fitted.listed, total: requests.length });
     return;
   }
   action.setResults({ result: fitted.text });

@@ -4,11 +4,13 @@ import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { outstandingRequests } from "../reconcile.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
-import { fitInOneResult, requestView } from "./request-view.ts";
+import { detailFields, requestDetailer } from "./request-details.ts";
+import { fitRequestTable } from "./request-table.ts";
+import { fitInOneResult, lazily, requestView } from "./request-view.ts";
 
 const params = z.object({
   "relation-id": z.optional(z.int().check(z.minimum(0))),
-  format: z._default(z.enum(["json", "pem"]), "json"),
+  format: z._default(z.enum(["json", "pem", "text"]), "json"),
 });
 
 export function getOutstandingCertificateRequests(context: ActionContext): void {
@@ -21,6 +23,7 @@ export function getOutstandingCertificateRequests(context: ActionContext): void 
     outstandingRequests(readRelationState(relation, log)),
   );
   if (relationId === undefined) refreshStatus(model, log);
+  const details = requestDetailer(relations);
   const fitted =
     given.format === "pem"
       ? // One bundle to split and sign in a shell loop; each CSR kept as its requirer wrote it.
@@ -31,13 +34,22 @@ export function getOutstandingCertificateRequests(context: ActionContext): void 
           "",
           MAX_RESULT_VALUE_BYTES,
         )
-      : fitInOneResult(
-          outstanding.map((request) => pythonJsonDumps(requestView(request))),
-          "[",
-          ", ",
-          "]",
-          MAX_RESULT_VALUE_BYTES,
-        );
+      : given.format === "text"
+        ? fitRequestTable(
+            lazily(outstanding, (request) => ({ request, details: details(request) })),
+            outstanding.length,
+            false,
+            MAX_RESULT_VALUE_BYTES,
+          )
+        : fitInOneResult(
+            lazily(outstanding, (request) =>
+              pythonJsonDumps(requestView(request, detailFields(details(request)))),
+            ),
+            "[",
+            ", ",
+            "]",
+            MAX_RESULT_VALUE_BYTES,
+          );
   if (fitted.listed < outstanding.length) {
     action.log(
       `listing ${fitted.listed} of ${outstanding.length} outstanding requests, as many as one ` +

@@ -1,23 +1,14 @@
 import * as z from "zod/mini";
-import { ActionFailure, type ActionContext } from "../../juju/index.ts";
-import {
-  ActionInputError,
-  readActionCertificate,
-  readActionCertificates,
-  readActionCsr,
-} from "../../x509/action-input.ts";
-import {
-  CertificateError,
-  parseCertificate,
-  type ParsedCertificate,
-} from "../../x509/certificate.ts";
-import { CsrError, parseCsr } from "../../x509/csr.ts";
-import { PemError } from "../../x509/pem.ts";
-import { CertificateValidationError, validateProvidedCertificate } from "../../x509/validation.ts";
+import type { ActionContext } from "../../juju/index.ts";
+import { readActionCsr } from "../../x509/action-input.ts";
+import { parseCsr } from "../../x509/csr.ts";
 import { csrIdentity } from "../csr-identity.ts";
 import { locateRequest } from "../locate-request.ts";
-import { readPublished, withoutRequest, writePublished } from "../provided.ts";
+import { readPublished, writePublished } from "../provided.ts";
+import { checkAnswer, withAnswers } from "./answer.ts";
+import { failing, parseCertificateParam, parseChainParam } from "./certificate-params.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
+import { recordIssued } from "./issued-names.ts";
 import { refreshStatus } from "./relation-states.ts";
 import { requesterResult } from "./request-view.ts";
 
@@ -48,9 +39,9 @@ export function provideCertificate(context: ActionContext): void {
   const csr = failing(() =>
     parseCsr(readActionCsr(csrInput, given[csrInput]).pem, { input: csrInput }),
   );
-  const certificate = parseInput("certificate", given.certificate);
-  const caCertificate = parseInput("ca-certificate", given["ca-certificate"]);
-  const chain = given["ca-chain"] ? parseChain(given["ca-chain"]) : undefined;
+  const certificate = parseCertificateParam("certificate", given.certificate);
+  const caCertificate = parseCertificateParam("ca-certificate", given["ca-certificate"]);
+  const chain = given["ca-chain"] ? parseChainParam(given["ca-chain"]) : undefined;
 
   const { relation, request } = locateRequest(
     relations,
@@ -58,31 +49,11 @@ export function provideCertificate(context: ActionContext): void {
     given["unit-name"],
     log,
   );
-  const validated = failing(() =>
-    validateProvidedCertificate({
-      csr,
-      certificate,
-      caCertificate,
-      chain,
-      requestIsCa: request.isCa,
-      now: new Date(),
-    }),
+  const answer = failing(() =>
+    checkAnswer(request, csr, certificate, { caCertificate, chain, now: new Date() }),
   );
-
-  const published = withoutRequest(readPublished(relation, log), request.identity);
-  writePublished(relation, {
-    certificates: [
-      ...published.certificates,
-      {
-        csr: request.csr,
-        certificate: certificate.pem,
-        ca: caCertificate.pem,
-        chain: validated.chain,
-        revoked: false,
-      },
-    ],
-    rejections: published.rejections,
-  });
+  recordIssued(relation, [{ request, names: csr, certificate }]);
+  writePublished(relation, withAnswers(readPublished(relation, log), [answer]));
   log.info(
     `provided a certificate for ${certificate.subject} to ` +
       `${request.unitName ?? `application ${request.applicationName}`} on ${relation.label}`,
@@ -95,36 +66,4 @@ export function provideCertificate(context: ActionContext): void {
     ...requesterResult(request),
     subject: certificate.subject,
   });
-}
-
-function parseInput(param: "certificate" | "ca-certificate", value: string): ParsedCertificate {
-  return failing(() => parseCertificate(readActionCertificate(param, value).pem, param));
-}
-
-function parseChain(value: string): ParsedCertificate[] {
-  return failing(() =>
-    readActionCertificates("ca-chain", value).map((block) =>
-      parseCertificate(block.pem, "ca-chain"),
-    ),
-  );
-}
-
-const OPERATOR_INPUT_ERRORS = [
-  ActionInputError,
-  PemError,
-  CsrError,
-  CertificateError,
-  CertificateValidationError,
-];
-
-/** X.509 errors carry messages written for the operator; they become the action's failure. */
-function failing<T>(run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    if (OPERATOR_INPUT_ERRORS.some((type) => error instanceof type)) {
-      throw new ActionFailure((error as Error).message);
-    }
-    throw error;
-  }
 }

@@ -26,12 +26,13 @@ export interface FittedList {
 }
 
 /**
- * The longest prefix of the items that fits in one action result, joined as `join` says. Juju
+ * The longest prefix of the items that fits in one action result, joined as `join` says; items
+ * are made as they are taken, so what is not listed costs nothing. Juju
  * takes a result as one argv element (128 KiB), about a hundred CSRs: rather than fail, the
  * action lists what fits and says how many there are, so the operator signs in batches.
  */
 export function fitInOneResult(
-  items: readonly string[],
+  items: Iterable<string>,
   open: string,
   separator: string,
   close: string,
@@ -39,13 +40,15 @@ export function fitInOneResult(
 ): FittedList {
   let size = Buffer.byteLength(open) + Buffer.byteLength(close);
   let listed = 0;
+  const kept: string[] = [];
   for (const item of items) {
     const added = Buffer.byteLength(item) + (listed > 0 ? Buffer.byteLength(separator) : 0);
     if (size + added > limitBytes) break;
     size += added;
+    kept.push(item);
     listed++;
   }
-  return { text: open + items.slice(0, listed).join(separator) + close, listed };
+  return { text: open + kept.join(separator) + close, listed };
 }
 
 /** Who asked, as action result keys: the unit, or the application for an app-level request. */
@@ -55,4 +58,18 @@ export function requesterResult(
   return request.unitName
     ? { "unit-name": request.unitName }
     : { "application-name": request.applicationName };
+}
+
+/** Who asked, as JSON view keys: the unit, or the application for an app-level request. */
+export function requesterView(
+  request: LocatedRequest,
+): { unit_name: string } | { application_name: string } {
+  return request.unitName
+    ? { unit_name: request.unitName }
+    : { application_name: request.applicationName };
+}
+
+/** The items, each made only when taken. */
+export function* lazily<T, R>(items: readonly T[], make: (item: T) => R): Generator<R> {
+  for (const item of items) yield make(item);
 }
