@@ -5,7 +5,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "node:test";
-import { deployed, inHook, shq, writeScript } from "./helpers.ts";
+import { Simulator } from "../simulator/index.ts";
+import { defaultHookTimeoutMs } from "../simulator/runner.ts";
+import { copyFixture, deployed, inHook, shq, writeScript } from "./helpers.ts";
 
 test("a dispatch gets exactly the environment of spec §1.2, argv [dispatch], cwd charm dir, stdin /dev/null", async () => {
   const fx = await deployed(2);
@@ -134,4 +136,58 @@ test("a dispatch that is not executable fails the hook", async () => {
   assert.notEqual(run.exitCode, 0);
   assert.match(run.stderr, /permission denied/);
   assert.equal(fx.sim.agentStatus("app/0").status, "error");
+});
+
+// internal/worker/common/charmrunner/logger.go reads hook output with bufio.ReadLine (4096-byte
+// buffer); runner.go's bufferAdaptor ends every complete line with "\n" and the runner keeps its
+// pipe end open until after HookLogger.Stop, so a last line without "\n" never arrives.
+test("captured output is what Juju's line reader keeps: whole lines, each ending in a newline", async () => {
+  const fx = await deployed(1);
+  const long = "x".repeat(5000);
+  writeScript(
+    fx.charm,
+    "update-status",
+    `printf 'one\\ntwo\\r\\n\\n${long}\\nno-newline'\nprintf 'bad\\n' >&2\n`,
+  );
+  const before = fx.sim.logs("app/0").length;
+  const run = await fx.sim.runHook("app/0", "update-status");
+  assert.equal(run.exitCode, 0);
+  assert.deepEqual(fx.sim.logs("app/0").slice(before), [
+    { level: "DEBUG", message: "one" },
+    { level: "DEBUG", message: "two" },
+    { level: "DEBUG", message: "" },
+    { level: "DEBUG", message: "x".repeat(4096) },
+    { level: "DEBUG", message: "x".repeat(904) },
+    { level: "WARNING", message: "bad" },
+  ]);
+  writeScript(fx.charm, "open", `printf 'a\\r\\nb\\n${long}\\npartial'\nprintf 'e1\\ne2' >&2\n`);
+  const action = await fx.sim.runAction("app/0", "open");
+  assert.equal(action.results["stdout"], `a\nb\n${long}\n`);
+  assert.equal(action.results["stderr"], "e1\n");
+});
+
+test("a hook runs as long as it takes up to the configured limit, then is killed", async () => {
+  const previous = process.env["SIM_HOOK_TIMEOUT_MS"];
+  process.env["SIM_HOOK_TIMEOUT_MS"] = "300";
+  try {
+    const sim = await Simulator.create();
+    const charm = copyFixture();
+    await sim.deploy("app", charm, { units: 1 });
+    writeScript(charm, "update-status", "sleep 30\n");
+    const started = Date.now();
+    const run = await sim.runHook("app/0", "update-status");
+    assert.ok(Date.now() - started < 10_000, "the whole process group was killed");
+    assert.notEqual(run.exitCode, 0);
+    assert.match(run.stderr, /killed after 300 ms \(hookTimeoutMs, SIM_HOOK_TIMEOUT_MS\)/);
+    assert.equal(sim.agentStatus("app/0").status, "error");
+  } finally {
+    if (previous === undefined) delete process.env["SIM_HOOK_TIMEOUT_MS"];
+    else process.env["SIM_HOOK_TIMEOUT_MS"] = previous;
+  }
+  const slow = await Simulator.create({ hookTimeoutMs: 200 });
+  const charm = copyFixture();
+  writeScript(charm, "install", "sleep 1\n");
+  await slow.deploy("app", charm, { units: 1 });
+  assert.equal(slow.agentStatus("app/0").status, "error");
+  assert.equal(defaultHookTimeoutMs(), 600_000);
 });

@@ -110,8 +110,11 @@ async function run(
     ),
   );
   if (Object.keys(shown).length > 0) lines.push(stringify(shown).trimEnd());
-  if (result.stdout.trim() !== "") lines.push(result.stdout.trim());
-  if (result.stderr.trim() !== "") lines.push(result.stderr.trim());
+  // `juju run` prints the stdout/stderr results, as the agent captured them, trimmed of "\n".
+  for (const key of ["stdout", "stderr"]) {
+    const text = String(result.results[key] ?? "").replace(/^\n+|\n+$/g, "");
+    if (text !== "") lines.push(text);
+  }
   console.log(lines.join("\n"));
   if (result.exitCode >= 1) {
     console.error(

@@ -18,6 +18,7 @@ import {
 } from "./lifecycle.ts";
 import { appOf, getApp, getRelation, getUnit, unitsOfApp } from "./model.ts";
 import {
+  defaultHookTimeoutMs,
   runActionProcess,
   runHookProcess,
   type HookRun,
@@ -59,6 +60,11 @@ export interface CreateOptions {
   dir?: string;
   /** How many follow-up hooks settle() runs before it declares the model unsettled. */
   maxHooks?: number;
+  /**
+   * Kill a hook that runs longer than this. Juju has no such limit; this only keeps a hung test
+   * from hanging forever. Default: $SIM_HOOK_TIMEOUT_MS, else 10 minutes.
+   */
+  hookTimeoutMs?: number;
 }
 
 export class Simulator {
@@ -78,7 +84,8 @@ export class Simulator {
       writeState(dir, emptyState(options.modelName ?? "test-model", randomUUID()));
     }
     const toolsDir = installTools(dir, await ensureHookToolBundle());
-    return new Simulator({ dir, toolsDir }, options.maxHooks);
+    const hookTimeoutMs = options.hookTimeoutMs ?? defaultHookTimeoutMs();
+    return new Simulator({ dir, toolsDir, hookTimeoutMs }, options.maxHooks);
   }
 
   get dir(): string {
