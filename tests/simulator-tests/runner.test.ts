@@ -1,10 +1,21 @@
 // How a hook process is run: its exact environment, argv, cwd and stdin, and what its exit
 // status does to buffered writes and to the unit's agent status.
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { test } from "node:test";
+import { agentPath, NODE_PROGRAMS, SYSTEM_PATH } from "../simulator/agent-path.ts";
+import { CHARM_DIR } from "../e2e/harness.ts";
 import { Simulator } from "../simulator/index.ts";
 import { defaultHookTimeoutMs } from "../simulator/runner.ts";
 import { copyFixture, deployed, inHook, shq, writeScript } from "./helpers.ts";
@@ -35,13 +46,11 @@ test("a dispatch gets exactly the environment of spec §1.2, argv [dispatch], cw
   const state = fx.sim.state();
   const contextId = env["JUJU_CONTEXT_ID"]!;
   assert.match(contextId, /^app\/0-cluster-relation-departed-[0-9a-f]{32}$/);
-  const nodeDir = dirname(process.execPath);
-  const systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  const path = `${fx.sim.toolsDir}:${systemPath}`;
+  const charmDir = fx.sim.charmDir("app");
   assert.deepEqual(env, {
     JUJU_DISPATCH_PATH: "hooks/cluster-relation-departed",
-    CHARM_DIR: fx.charm,
-    JUJU_CHARM_DIR: fx.charm,
+    CHARM_DIR: charmDir,
+    JUJU_CHARM_DIR: charmDir,
     JUJU_CONTEXT_ID: contextId,
     JUJU_HOOK_NAME: "cluster-relation-departed",
     JUJU_AGENT_SOCKET_ADDRESS: fx.sim.dir,
@@ -69,12 +78,12 @@ test("a dispatch gets exactly the environment of spec §1.2, argv [dispatch], cw
     DEBIAN_FRONTEND: "noninteractive",
     LANG: "C.UTF-8",
     TERM: "tmux-256color",
-    PATH: path.split(":").includes(nodeDir) ? path : `${path}:${nodeDir}`,
+    PATH: `${fx.sim.toolsDir}:${agentPath()}`,
   });
   assert.equal(readFileSync(join(out, "stdin"), "utf8").trim(), "/dev/null");
   assert.equal(
     readFileSync(join(out, "argv"), "utf8"),
-    `${join(fx.charm, "dispatch")}|0|${fx.charm}`,
+    `${join(charmDir, "dispatch")}|0|${charmDir}`,
   );
 });
 
@@ -190,4 +199,46 @@ test("a hook runs as long as it takes up to the configured limit, then is killed
   await slow.deploy("app", charm, { units: 1 });
   assert.equal(slow.agentStatus("app/0").status, "error");
   assert.equal(defaultHookTimeoutMs(), 600_000);
+});
+
+// internal/worker/uniter/runner/context/env.go appendPath: PATH is the tools dir, then the agent's
+// own PATH, which on a Juju machine holds no Node.js. The project's dispatch must find bin/node.
+test("a hook's PATH holds no Node.js, so the project's dispatch runs the charm's own bin/node", async () => {
+  const charm = mkdtempSync(join(tmpdir(), "node-charm-"));
+  cpSync(join(CHARM_DIR, "dispatch"), join(charm, "dispatch"));
+  writeFileSync(join(charm, "metadata.yaml"), "name: node-charm\n");
+  mkdirSync(join(charm, "dist"));
+  const out = join(charm, "seen.json");
+  writeFileSync(
+    join(charm, "dist", "charm.mjs"),
+    'import { execFileSync } from "node:child_process";\n' +
+      'import { writeFileSync } from "node:fs";\n' +
+      'const leader = execFileSync("is-leader", ["--format=json"], { encoding: "utf8" });\n' +
+      `const seen = { argv0: process.argv0, path: process.env.PATH, leader };\n` +
+      `writeFileSync(${JSON.stringify(out)}, JSON.stringify(seen));\n`,
+  );
+  const sim = await Simulator.create();
+  await sim.deploy("app", charm, { units: 1 });
+  const seen = JSON.parse(readFileSync(out, "utf8")) as {
+    argv0: string;
+    path: string;
+    leader: string;
+  };
+  assert.equal(seen.argv0, join(sim.charmDir("app"), "bin", "node"));
+  const dirs = seen.path.split(":");
+  assert.equal(dirs[0], sim.toolsDir);
+  assert.equal(dirs.length, 1 + SYSTEM_PATH.split(":").length);
+  for (const dir of dirs) {
+    for (const name of NODE_PROGRAMS)
+      assert.equal(existsSync(join(dir, name)), false, `${dir}/${name}`);
+  }
+  // The hook tools still run: their wrapper names its interpreter by absolute path.
+  assert.equal(seen.leader, "true\n");
+  rmSync(join(sim.charmDir("app"), "bin", "node"));
+  const run = await sim.runHook("app/0", "update-status");
+  assert.equal(run.exitCode, 1);
+  assert.match(
+    run.stderr,
+    /ERROR no Node.js runtime: .*bin\/node is missing and node is not on PATH/,
+  );
 });

@@ -16,7 +16,7 @@ import {
   tearDownRelation,
   tearDownUnit,
 } from "./lifecycle.ts";
-import { appOf, getApp, getRelation, getUnit, unitsOfApp } from "./model.ts";
+import { agentCharmDir, appOf, getApp, getRelation, getUnit, unitsOfApp } from "./model.ts";
 import {
   defaultHookTimeoutMs,
   runActionProcess,
@@ -96,6 +96,11 @@ export class Simulator {
     return this.paths.toolsDir;
   }
 
+  /** The directory the application's hooks run in, as CHARM_DIR tells them. */
+  charmDir(app: string): string {
+    return agentCharmDir(getApp(this.state(), app));
+  }
+
   state(): State {
     return readState(this.paths.dir);
   }
@@ -107,7 +112,7 @@ export class Simulator {
     options: { units?: number; config?: Record<string, unknown> } = {},
   ): Promise<void> {
     const units = updateState(this.paths.dir, (state) => {
-      createApplication(state, app, charmDir, options.config ?? {});
+      createApplication(state, app, charmDir, options.config ?? {}, this.paths.dir);
       return Array.from({ length: options.units ?? 1 }, () => addUnitRecord(state, app));
     });
     for (const unit of units) await startUnit(this.seq, this.paths.dir, unit);

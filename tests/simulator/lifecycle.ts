@@ -1,6 +1,7 @@
 // The model changes an operator makes (deploy, add-unit, integrate, remove-*, config, leader
 // change) and the hook sequences Juju runs for them (spec §1.4).
 import { resolve } from "node:path";
+import { deployCharmDir } from "./agent-path.ts";
 import { readCharm } from "./charm.ts";
 import { appOf, compareUnits, getApp, getRelation, remoteUnits, unitsOfApp } from "./model.ts";
 import type { Sequencer } from "./sequencer.ts";
@@ -36,12 +37,14 @@ export function createApplication(
   app: string,
   charmDir: string,
   config: Record<string, unknown>,
+  simDir: string,
 ): void {
   if (state.applications[app]) throw new Error(`application "${app}" already exists`);
   const charm = readCharm(charmDir);
   state.applications[app] = {
     name: app,
     charmDir: resolve(charmDir),
+    agentCharmDir: deployCharmDir(simDir, app, resolve(charmDir)),
     endpoints: charm.endpoints,
     actions: charm.actions,
     options: charm.options,

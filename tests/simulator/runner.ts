@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
-import { appOf, getApp, getUnit, unitRelation } from "./model.ts";
+import { agentCharmDir, appOf, getApp, getUnit, unitRelation } from "./model.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
 export interface HookSpec {
@@ -174,7 +174,7 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     return context;
   });
   const state = readState(paths.dir);
-  const charmDir = getApp(state, getUnit(state, spec.unit).app).charmDir;
+  const charmDir = agentCharmDir(getApp(state, getUnit(state, spec.unit).app));
   if (!existsSync(join(charmDir, "metadata.yaml"))) throw new Error("charm missing from disk");
   const dispatch = join(charmDir, "dispatch");
   if (!existsSync(dispatch)) {

@@ -34,6 +34,7 @@ export type ConfigOption = z.infer<typeof ConfigOptionSchema>;
 export const ApplicationSchema = z.object({
   name: z.string(),
   charmDir: z.string(),
+  agentCharmDir: z.string().optional(),
   endpoints: z.record(z.string(), EndpointSchema),
   actions: z.record(z.string(), z.record(z.string(), z.unknown())),
   options: z.record(z.string(), ConfigOptionSchema),

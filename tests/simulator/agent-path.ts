@@ -1,0 +1,81 @@
+// The PATH a hook gets and the charm directory it runs in, as on a Juju machine: no Node.js
+// anywhere on PATH, so a charm must bring its own runtime (bin/node) as a packed charm does.
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The PATH systemd gives jujud on Ubuntu; the agent passes it on to hooks after the tools dir. */
+export const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** What an Ubuntu machine without a Node.js package lacks. */
+export const NODE_PROGRAMS = ["node", "nodejs", "npm", "npx", "corepack"];
+
+function holdsNode(dir: string): boolean {
+  return NODE_PROGRAMS.some((name) => existsSync(join(dir, name)));
+}
+
+/**
+ * A copy of dir made of symlinks to everything in it except Node.js, built once per machine (and
+ * again when dir changes), so the hook finds every system program but no node.
+ */
+function shadow(dir: string): string {
+  const real = realpathSync(dir);
+  const root = join(tmpdir(), `juju-sim-agent-path-${process.getuid?.() ?? 0}`);
+  const target = join(root, `${real.replaceAll("/", "_")}-${Math.floor(statSync(real).mtimeMs)}`);
+  if (existsSync(target)) return target;
+  mkdirSync(root, { recursive: true });
+  const building = `${target}.${process.pid}.tmp`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building);
+  for (const name of readdirSync(real)) {
+    if (!NODE_PROGRAMS.includes(name)) symlinkSync(join(real, name), join(building, name));
+  }
+  try {
+    renameSync(building, target);
+  } catch {
+    rmSync(building, { recursive: true, force: true }); // another process built it first
+  }
+  return target;
+}
+
+let cached: string | undefined;
+
+/** The agent's PATH: the system directories, with any that hold Node.js replaced by a shadow. */
+export function agentPath(): string {
+  cached ??= SYSTEM_PATH.split(":")
+    .map((dir) => (existsSync(dir) && holdsNode(dir) ? shadow(dir) : dir))
+    .join(":");
+  return cached;
+}
+
+/**
+ * Where the unit agent unpacks the charm: <simDir>/charms/<app>, each entry a link into the
+ * charm's source directory, and bin/node a link to the Node.js running the simulator unless the
+ * charm ships one (a packed charm does). Entries added to the source later are not seen.
+ */
+export function deployCharmDir(simDir: string, app: string, sourceDir: string): string {
+  const dir = join(simDir, "charms", app);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "bin"), { recursive: true });
+  for (const name of readdirSync(sourceDir)) {
+    if (name !== "bin") symlinkSync(join(sourceDir, name), join(dir, name));
+  }
+  const sourceBin = join(sourceDir, "bin");
+  if (existsSync(sourceBin) && statSync(sourceBin).isDirectory()) {
+    for (const name of readdirSync(sourceBin)) {
+      symlinkSync(join(sourceBin, name), join(dir, "bin", name));
+    }
+  }
+  if (!existsSync(join(dir, "bin", "node")))
+    symlinkSync(process.execPath, join(dir, "bin", "node"));
+  return dir;
+}
