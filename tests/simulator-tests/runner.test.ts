@@ -119,13 +119,22 @@ test("a hook exiting non-zero leaves no relation write behind and puts the unit 
     message: 'hook failed: "config-changed"',
     data: { hook: "config-changed" },
   });
-  // The uniter waits for `juju resolve`: follow-ups and scripted hooks skip the unit until then.
+  // The unit runs nothing else until the failed hook is retried; what falls due is owed.
   await fx.sim.config("app", { greeting: "again" });
   assert.equal(fx.sim.agentStatus("app/0").status, "error");
-  fx.sim.resolve("app/0");
   rmSync(join(fx.charm, "scripts", "config-changed.sh"));
-  await fx.sim.config("app", { greeting: "third" });
+  await fx.sim.resolve("app/0");
   assert.equal(fx.sim.agentStatus("app/0").status, "idle");
+  assert.deepEqual(
+    fx.sim
+      .hookLog()
+      .slice(-2)
+      .map((h) => [h.unit, h.name, h.exitCode]),
+    [
+      ["app/0", "config-changed", 0],
+      ["app/0", "config-changed", 0],
+    ],
+  );
 });
 
 test("without dispatch hooks are skipped and actions fail as not implemented", async () => {

@@ -6,6 +6,7 @@ import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
 import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
+import { startRetry } from "./hook-retry.ts";
 import { agentCharmDir, appOf, getApp, getUnit, unitRelation } from "./model.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
@@ -197,10 +198,20 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
       ...logMessages(result.stderr, "WARNING"),
     );
     if (unit && spec.kind === "hook") {
-      unit.agent =
-        result.exitCode === 0
-          ? { status: "idle", message: "", data: {} }
-          : { status: "error", message: `hook failed: "${spec.name}"`, data: failureData(spec) };
+      if (result.exitCode === 0) {
+        unit.agent = { status: "idle", message: "", data: {} };
+        unit.failedHook = null;
+        unit.retry = null;
+      } else {
+        unit.agent = {
+          status: "error",
+          message: `hook failed: "${spec.name}"`,
+          data: failureData(spec),
+        };
+        unit.failedHook = { hook: spec.name, spec: hookSpecOf(spec) };
+        // A retry already under way has scheduled the next one (sequencer.ts retryDue).
+        if (unit.retry === null && s.automaticallyRetryHooks) unit.retry = startRetry(s.clock);
+      }
     }
     return {
       exitCode: result.exitCode,
@@ -213,6 +224,15 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
       leaderSettingsChanged: final.leaderSettingsChanged,
     };
   });
+}
+
+function hookSpecOf(spec: ContextSpec): HookSpec {
+  const { relationId, remoteUnit, remoteApp, departingUnit } = spec;
+  return Object.fromEntries(
+    Object.entries({ relationId, remoteUnit, remoteApp, departingUnit }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
 }
 
 function failureData(spec: ContextSpec): Record<string, unknown> {
