@@ -243,7 +243,9 @@ test("a hook's PATH holds no Node.js, so the project's dispatch runs the charm's
   }
   // The hook tools still run: their wrapper names its interpreter by absolute path.
   assert.equal(seen.leader, "true\n");
-  rmSync(join(sim.charmDir("app"), "bin", "node"));
+  // A charm whose bin/node cannot run: dispatch looks for node on PATH and finds none.
+  mkdirSync(join(charm, "bin"));
+  writeFileSync(join(charm, "bin", "node"), "not a program\n", { mode: 0o644 });
   const run = await sim.runHook("app/0", "update-status");
   assert.equal(run.exitCode, 1);
   assert.match(

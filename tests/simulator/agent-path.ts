@@ -2,6 +2,7 @@
 // anywhere on PATH, so a charm must bring its own runtime (bin/node) as a packed charm does.
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   readdirSync,
   realpathSync,
@@ -60,22 +61,44 @@ export function agentPath(): string {
 /**
  * Where the unit agent unpacks the charm: <simDir>/charms/<app>, each entry a link into the
  * charm's source directory, and bin/node a link to the Node.js running the simulator unless the
- * charm ships one (a packed charm does). Entries added to the source later are not seen.
+ * charm ships one (a packed charm does).
  */
 export function deployCharmDir(simDir: string, app: string, sourceDir: string): string {
   const dir = join(simDir, "charms", app);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "bin"), { recursive: true });
-  for (const name of readdirSync(sourceDir)) {
-    if (name !== "bin") symlinkSync(join(sourceDir, name), join(dir, name));
-  }
+  refreshCharmDir(dir, sourceDir);
+  return dir;
+}
+
+/** Mirrors the source's entries as links again, so what a test adds or removes there shows. */
+export function refreshCharmDir(dir: string, sourceDir: string): void {
+  mirror(sourceDir, dir, ["bin"]);
   const sourceBin = join(sourceDir, "bin");
-  if (existsSync(sourceBin) && statSync(sourceBin).isDirectory()) {
-    for (const name of readdirSync(sourceBin)) {
-      symlinkSync(join(sourceBin, name), join(dir, "bin", name));
+  const hasBin = existsSync(sourceBin) && statSync(sourceBin).isDirectory();
+  mirror(hasBin ? sourceBin : null, join(dir, "bin"), ["node"]);
+  const shipped = hasBin && existsSync(join(sourceBin, "node"));
+  const node = join(dir, "bin", "node");
+  rmSync(node, { force: true });
+  symlinkSync(shipped ? join(sourceBin, "node") : process.execPath, node);
+}
+
+function mirror(source: string | null, target: string, except: string[]): void {
+  const wanted = source === null ? [] : readdirSync(source).filter((n) => !except.includes(n));
+  for (const name of readdirSync(target)) {
+    if (!except.includes(name) && !wanted.includes(name)) rmSync(join(target, name));
+  }
+  for (const name of wanted) {
+    if (!existsSync(join(target, name)) && !isLink(join(target, name))) {
+      symlinkSync(join(source!, name), join(target, name));
     }
   }
-  if (!existsSync(join(dir, "bin", "node")))
-    symlinkSync(process.execPath, join(dir, "bin", "node"));
-  return dir;
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
+import { refreshCharmDir } from "./agent-path.ts";
 import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
 import { startRetry } from "./hook-retry.ts";
@@ -175,7 +176,9 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     return context;
   });
   const state = readState(paths.dir);
-  const charmDir = agentCharmDir(getApp(state, getUnit(state, spec.unit).app));
+  const app = getApp(state, getUnit(state, spec.unit).app);
+  const charmDir = agentCharmDir(app);
+  if (app.agentCharmDir) refreshCharmDir(app.agentCharmDir, app.charmDir);
   if (!existsSync(join(charmDir, "metadata.yaml"))) throw new Error("charm missing from disk");
   const dispatch = join(charmDir, "dispatch");
   if (!existsSync(dispatch)) {
