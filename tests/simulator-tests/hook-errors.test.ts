@@ -3,7 +3,7 @@
 // (internal/worker/uniter/resolver.go, relation/resolver.go); the failed hook is retried by
 // itself with back-off (hook-retry.ts) or by `juju resolve` (cmd/juju/application/resolved.go).
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -139,9 +139,12 @@ test("a relation or unit removed while a unit is in error waits for that unit's 
   await sim.deploy("app", charm, { units: 1 });
   await sim.deploy("other", charm, { units: 2 });
   const id = await sim.integrate("app:served", "other:upstream");
-  writeScript(charm, "update-status", failsFirst(1));
+  const seen = join(mkdtempSync(join(tmpdir(), "ids-")), "ids");
+  writeScript(charm, "update-status", `relation-ids served > ${shq(seen)}\n${failsFirst(1)}`);
   await sim.runHook("app/0", "update-status");
   const mark = sim.hookLog().length;
+  sim.setRelationData(id, "other/0", { a: "1" }, { notify: true });
+  await sim.settle();
   await sim.removeRelation(id);
   await sim.removeUnit("other/1");
   assert.ok(
@@ -150,6 +153,7 @@ test("a relation or unit removed while a unit is in error waits for that unit's 
   );
   assert.ok(since(sim, mark).every((h) => !h.startsWith("app/0")));
   await sim.resolve("app/0");
+  assert.equal(readFileSync(seen, "utf8"), `served:${id}\n`, "still in it until -broken runs");
   assert.deepEqual(
     since(sim, mark).filter((h) => h.startsWith("app/0")),
     [

@@ -1,7 +1,15 @@
 // One hook at a time, in Juju's order: scripted hooks run at once, and what they commit queues
 // the follow-ups Juju would fire (-changed on the other side, leader-settings-changed) until the
 // model is quiescent.
-import { addressSettings, appOf, getUnit, localEnd, remoteEnd, unitsOfApp } from "./model.ts";
+import {
+  addressSettings,
+  appOf,
+  getRelation,
+  getUnit,
+  localEnd,
+  remoteEnd,
+  unitsOfApp,
+} from "./model.ts";
 import { runHookProcess, type HookSpec, type Paths, type RunOutcome } from "./runner.ts";
 import { applyHookEffects } from "./hook-effects.ts";
 import { startRetry } from "./hook-retry.ts";
@@ -48,6 +56,13 @@ export class Sequencer {
 
   /** Runs the hook, queues the follow-ups of what it committed, and records what it did. */
   async run(unit: string, request: HookRequest): Promise<RunOutcome> {
+    // -broken runs with the relation already gone from relation-ids; until then it is listed.
+    if (request.hook.endsWith("-relation-broken")) {
+      updateState(this.paths.dir, (state) => {
+        const view = state.relations.find((r) => r.id === request.spec.relationId)?.views[unit];
+        if (view) view.broken = true;
+      });
+    }
     const outcome = await runHookProcess(this.paths, unit, request.hook, request.spec);
     this.queueFollowUps(unit, outcome);
     if (outcome.exitCode === 0) await this.completed(unit, request);
@@ -187,7 +202,9 @@ export class Sequencer {
     const view = state.relations.find((r) => r.id === request.spec.relationId)?.views[request.unit];
     if (!view) return false;
     if (/-relation-(broken|departed)$/.test(request.hook)) return true;
-    if (view.broken) return false;
+    // A removed relation only departs and breaks (relation/resolver.go nextHookForRelation).
+    const relation = state.relations.find((r) => r.id === request.spec.relationId)!;
+    if (view.broken || relation.dying) return false;
     return !request.spec.remoteUnit || view.joined.includes(request.spec.remoteUnit);
   }
 
@@ -242,16 +259,9 @@ export class Sequencer {
     });
   }
 
-  /**
-   * -broken runs with the relation already gone from relation-ids; the unit leaves the relation
-   * once it has run (hook-effects.ts), so a unit in error stays in it until then.
-   */
+  /** The unit leaves the relation once -broken has run (hook-effects.ts), not before. */
   async broken(unit: string, relationId: number): Promise<void> {
-    const relation = updateState(this.paths.dir, (state) => {
-      const rel = state.relations.find((r) => r.id === relationId)!;
-      rel.views[unit]!.broken = true;
-      return rel;
-    });
+    const relation = getRelation(readState(this.paths.dir), relationId);
     const app = appOf(unit);
     await this.fire(unit, `${localEnd(relation, app).endpoint}-relation-broken`, {
       relationId,
