@@ -190,7 +190,7 @@ export class Simulator {
           "until the failed one is retried; call resolve() or advanceTime()",
       );
     }
-    const outcome = await this.seq.run(unit, { hook, spec });
+    const outcome = await this.seq.run(unit, { hook, spec }, true);
     const { exitCode, stdout, stderr, toolCalls, skipped } = outcome;
     return { exitCode, stdout, stderr, toolCalls, skipped };
   }

@@ -54,10 +54,13 @@ export class Sequencer {
     return this.run(unit, { hook, spec });
   }
 
-  /** Runs the hook, queues the follow-ups of what it committed, and records what it did. */
-  async run(unit: string, request: HookRequest): Promise<RunOutcome> {
+  /**
+   * Runs the hook and queues the follow-ups of what it committed. Unless `scripted` (a test's
+   * runHook, which changes nothing else), a hook that succeeds also has its lifecycle effects.
+   */
+  async run(unit: string, request: HookRequest, scripted = false): Promise<RunOutcome> {
     // -broken runs with the relation already gone from relation-ids; until then it is listed.
-    if (request.hook.endsWith("-relation-broken")) {
+    if (!scripted && request.hook.endsWith("-relation-broken")) {
       updateState(this.paths.dir, (state) => {
         const view = state.relations.find((r) => r.id === request.spec.relationId)?.views[unit];
         if (view) view.broken = true;
@@ -65,7 +68,7 @@ export class Sequencer {
     }
     const outcome = await runHookProcess(this.paths, unit, request.hook, request.spec);
     this.queueFollowUps(unit, outcome);
-    if (outcome.exitCode === 0) await this.completed(unit, request);
+    if (outcome.exitCode === 0 && !scripted) await this.completed(unit, request);
     return outcome;
   }
 
