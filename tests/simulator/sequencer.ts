@@ -1,6 +1,6 @@
 // One hook at a time, in Juju's order: scripted hooks run at once, and what they commit queues
 // the follow-ups Juju would fire (-changed on the other side, leader-settings-changed) until the
-// model is quiescent.
+// model is quiescent. A unit in hook error owes its hooks until the failed one is retried.
 import {
   addressSettings,
   appOf,
