@@ -88,13 +88,13 @@ export async function buildModel(spec: ModelSpec, csrs: CsrFactory): Promise<Ben
   const relations: BenchRelation[] = [];
   let serial = 0;
   const operatorUnits = updateState(sim.dir, (state) => {
-    createApplication(state, OPERATOR, CHARM_DIR, {});
+    createApplication(state, OPERATOR, CHARM_DIR, {}, sim.dir);
     const operators = Array.from({ length: spec.operatorUnits ?? 1 }, () =>
       addUnitRecord(state, OPERATOR),
     );
     for (let r = 0; r < spec.relations; r++) {
       const app = `req${r}`;
-      createApplication(state, app, requirerCharmDir(), {});
+      createApplication(state, app, requirerCharmDir(), {}, sim.dir);
       const units = Array.from({ length: spec.unitsPerRelation }, () => addUnitRecord(state, app));
       const relation = createRelation(state, `${OPERATOR}:certificates`, `${app}:certificates`);
       for (const unit of operators) {

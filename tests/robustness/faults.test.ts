@@ -65,7 +65,7 @@ describe("faults through the real dispatch", () => {
       sim.logs(LEADER).some((l) => l.level === "ERROR" && l.message.includes("relation-set")),
     );
 
-    sim.resolve(LEADER);
+    await sim.resolve(LEADER);
     const retried = await sim.runHook(
       LEADER,
       "certificates-relation-changed",
@@ -91,7 +91,7 @@ describe("faults through the real dispatch", () => {
       "the failure is logged",
     );
 
-    sim.resolve(LEADER);
+    await sim.resolve(LEADER);
     const again = await sim.runHook(LEADER, "update-status");
     assert.equal(again.exitCode, 0);
     assert.equal(ours(alpha)["certificates"], "[]", "csr 4 is withdrawn: its answer goes");
@@ -106,7 +106,7 @@ describe("faults through the real dispatch", () => {
     const failed = await sim.runHook(LEADER, "update-status");
     assert.notEqual(failed.exitCode, 0);
     assert.deepEqual(allDatabags(sim), before);
-    sim.resolve(LEADER);
+    await sim.resolve(LEADER);
     assert.equal((await sim.runHook(LEADER, "update-status")).exitCode, 0);
     assert.equal(ours(alpha)["certificates"], "[]");
     sim.setRelationData(alpha, "alpha/0", requestBag(csr(0)));

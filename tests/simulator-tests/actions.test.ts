@@ -200,7 +200,71 @@ describe("juju run parameter typing (YAML 1.1, yaml.v2)", () => {
       message:
         'key "Bad" must start and end with lowercase alphanumeric, and contain only lowercase alphanumeric and hyphens',
     });
-    assert.throws(() => parseCliParams(["novalue"]), /must be of the form key...=value/);
+    // cmd/juju/action/run.go Init: the form named in the message is juju run's, not action-set's.
+    assert.throws(() => parseCliParams(["novalue"]), {
+      message: 'argument "novalue" must be of the form key.key.key...=value',
+    });
+  });
+
+  // gopkg.in/yaml.v2 resolve.go (resolve, resolveTable, yamlStyleFloat) and decode.go (scalar:
+  // quoted scalars stay strings, timestamps decode into interface{} as text); run.go's
+  // enqueueActions (a value with no YAML document keeps its text; addValueToMap steps only into
+  // map[string]interface{}); the JSON the API client sends (encoding/json refuses NaN, ±Inf and
+  // map[interface{}]interface{}, which is what a YAML map value still is in actionParams).
+  test("juju run key=value is typed exactly as yaml.v2 types it and the API can carry it", () => {
+    const typed: [string, unknown][] = [
+      ["x=- a", ["a"]],
+      ["x=- 1\n- yes", [1, true]],
+      ["x=[1, yes, '2', ~]", [1, true, "2", null]],
+      ["x=.5", 0.5],
+      ["x=1_2.5", 12.5],
+      ["x=1.5e3", 1500],
+      ["x=08", 8],
+      ["x=017", 15],
+      ["x=0o17", 15],
+      ["x=0b101", 5],
+      ["x=-0b101", -5],
+      ["x=+12", 12],
+      ["x=9223372036854775808", 2 ** 63], // uint64
+      ["x=-9223372036854775809", -(2 ** 63)], // out of int64: a float
+      ["x=1e400", "1e400"],
+      ["x=0x1p-2", "0x1p-2"],
+      ["x=1:30", "1:30"],
+      ["x=0.1.2", "0.1.2"],
+      ["x=2001-12-14", "2001-12-14"],
+      ["x=On", true],
+      ["x=OFF", false],
+      ["x=nULL", "nULL"],
+      ["x=Yes please", "Yes please"],
+      ['x="yes"', "yes"],
+      ["x='08'", "08"],
+      ["x=!!str 12", "12"],
+      ["x=|\n  two\n  lines", "two\nlines"],
+      ["x=", ""],
+      ["x=# only a comment", "# only a comment"],
+      ["x=  ", "  "],
+      ["x=---", null],
+      ["x=a=b", "a=b"],
+    ];
+    for (const [arg, expected] of typed) {
+      assert.deepEqual(parseCliParams([arg]), { x: expected }, arg);
+    }
+    assert.deepEqual(parseCliParams(["x={a: 1}", "x.b=2"]), { x: { b: 2 } });
+    assert.deepEqual(parseCliParams(["x=1", "x.b=2"]), { x: { b: 2 } });
+    const refused: [string, string][] = [
+      ["x=.inf", "json: unsupported value: +Inf"],
+      ["x=-.Inf", "json: unsupported value: -Inf"],
+      ["x=[1, .nan]", "json: unsupported value: NaN"],
+      ["x={a: b}", "json: unsupported type: map[interface {}]interface {}"],
+      ["x=a: b", "json: unsupported type: map[interface {}]interface {}"],
+      ["x=[{a: b}]", "json: unsupported type: map[interface {}]interface {}"],
+      ["x={1: b}", "map keyed with non-string value"],
+      ["x={yes: b}", "map keyed with non-string value"],
+    ];
+    for (const [arg, message] of refused) {
+      assert.throws(() => parseCliParams([arg]), { message }, arg);
+    }
+    assert.throws(() => parseCliParams(['x="']), /^Error: yaml: /);
   });
 });
 

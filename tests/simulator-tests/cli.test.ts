@@ -14,6 +14,7 @@ const cli = (...args: string[]): string =>
     {
       cwd: CHARM_DIR,
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
     },
   );
 
@@ -50,5 +51,11 @@ describe("the simulator CLI drives a model the way juju does", () => {
       "relation-id=7",
     );
     assert.match(failed, /^Action id \d+ failed: relation-id 7 is not a certificates relation/m);
+
+    assert.equal(cli("wait", "600"), "");
+    assert.throws(
+      () => cli("resolve", "req/0"),
+      (error: { stderr: string }) => /unit "req\/0" is not in an error state/.test(error.stderr),
+    );
   });
 });

@@ -1,6 +1,7 @@
 // A small juju-like CLI over a persistent simulator directory (--dir, $SIM_DIR, default .sim/):
 //   deploy <charm-dir> [app] [-n N] [--config k=v]   integrate a:ep b:ep   run <unit> <action> k=v...
 //   status   show-unit <unit>   remove-unit <unit>   remove-relation <id>   config <app> k=v...
+//   resolve <unit> [--no-retry]   wait <seconds>   (virtual time: automatic hook retries fall due)
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
@@ -110,8 +111,11 @@ async function run(
     ),
   );
   if (Object.keys(shown).length > 0) lines.push(stringify(shown).trimEnd());
-  if (result.stdout.trim() !== "") lines.push(result.stdout.trim());
-  if (result.stderr.trim() !== "") lines.push(result.stderr.trim());
+  // `juju run` prints the stdout/stderr results, as the agent captured them, trimmed of "\n".
+  for (const key of ["stdout", "stderr"]) {
+    const text = String(result.results[key] ?? "").replace(/^\n+|\n+$/g, "");
+    if (text !== "") lines.push(text);
+  }
   console.log(lines.join("\n"));
   if (result.exitCode >= 1) {
     console.error(
@@ -130,6 +134,7 @@ async function main(argv: string[]): Promise<number> {
       dir: { type: "string" },
       n: { type: "string", short: "n" },
       config: { type: "string", multiple: true },
+      "no-retry": { type: "boolean" },
     },
   });
   const dir = values.dir ?? process.env["SIM_DIR"] ?? ".sim";
@@ -163,6 +168,12 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "config":
       await sim.config(args[0]!, keyValues(args.slice(1)));
+      return 0;
+    case "resolve":
+      await sim.resolve(args[0]!, { retry: values["no-retry"] !== true });
+      return 0;
+    case "wait":
+      await sim.advanceTime(Number(args[0]) * 1000);
       return 0;
     default:
       console.error(`unknown command "${command ?? ""}"; see the header of tests/simulator/cli.ts`);

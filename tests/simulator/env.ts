@@ -1,18 +1,17 @@
 // The environment of a hook process: exactly HookContext.HookVars of Juju 3.x plus
 // JUJU_DISPATCH_PATH, and nothing inherited from the process that runs the simulator.
-import { dirname } from "node:path";
-import { getApp, getRelation, getUnit, relationKey } from "./model.ts";
+import { agentPath } from "./agent-path.ts";
+import { agentCharmDir, getApp, getRelation, getUnit, relationKey } from "./model.ts";
 import type { HookContext, State } from "./state.ts";
 
 export const JUJU_VERSION = "3.6.4";
-const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
+/**
+ * "PATH=" + tools dir + ":" + the agent's own PATH (appendPath in
+ * internal/worker/uniter/runner/context/env.go). The agent's PATH holds no Node.js, so dispatch
+ * must run the charm's bin/node, which agent-path.ts puts into the unit's charm dir.
+ */
 export function hookPath(toolsDir: string): string {
-  const path = `${toolsDir}:${SYSTEM_PATH}`;
-  // A real charm ships its own Node runtime (bin/node) and the machine's PATH has none. The
-  // simulator's charm has no bundled runtime, so the Node running the tests stands in for it.
-  const nodeDir = dirname(process.execPath);
-  return path.split(":").includes(nodeDir) ? path : `${path}:${nodeDir}`;
+  return `${toolsDir}:${agentPath()}`;
 }
 
 export function hookEnv(state: State, ctx: HookContext, simDir: string, toolsDir: string) {
@@ -20,8 +19,8 @@ export function hookEnv(state: State, ctx: HookContext, simDir: string, toolsDir
   const app = getApp(state, unit.app);
   const env: Record<string, string> = {
     JUJU_DISPATCH_PATH: ctx.kind === "action" ? `actions/${ctx.name}` : `hooks/${ctx.name}`,
-    CHARM_DIR: app.charmDir,
-    JUJU_CHARM_DIR: app.charmDir,
+    CHARM_DIR: agentCharmDir(app),
+    JUJU_CHARM_DIR: agentCharmDir(app),
     JUJU_CONTEXT_ID: ctx.id,
     JUJU_HOOK_NAME: ctx.kind === "action" ? "" : ctx.name,
     JUJU_AGENT_SOCKET_ADDRESS: simDir,

@@ -16,10 +16,10 @@ import {
   tearDownRelation,
   tearDownUnit,
 } from "./lifecycle.ts";
-import { appOf, getApp, getRelation, getUnit, unitsOfApp } from "./model.ts";
+import { agentCharmDir, appOf, getApp, getRelation, getUnit, unitsOfApp } from "./model.ts";
 import {
+  defaultHookTimeoutMs,
   runActionProcess,
-  runHookProcess,
   type HookRun,
   type HookSpec,
   type Paths,
@@ -32,6 +32,7 @@ import {
   writeState,
   type Fault,
   type HookLogEntry,
+  type HookRequest,
   type LogLine,
   type State,
   type Status,
@@ -39,7 +40,7 @@ import {
 import { ensureHookToolBundle, installTools } from "./tools-install.ts";
 
 export type { HookRun, HookSpec } from "./runner.ts";
-export type { Fault, HookLogEntry, LogLine, State, Status } from "./state.ts";
+export type { Fault, HookLogEntry, HookRequest, LogLine, State, Status } from "./state.ts";
 
 export interface ActionRun {
   id: number;
@@ -59,6 +60,13 @@ export interface CreateOptions {
   dir?: string;
   /** How many follow-up hooks settle() runs before it declares the model unsettled. */
   maxHooks?: number;
+  /** The model's automatically-retry-hooks; Juju's default is true. */
+  automaticallyRetryHooks?: boolean;
+  /**
+   * Kill a hook that runs longer than this. Juju has no such limit; this only keeps a hung test
+   * from hanging forever. Default: $SIM_HOOK_TIMEOUT_MS, else 10 minutes.
+   */
+  hookTimeoutMs?: number;
 }
 
 export class Simulator {
@@ -77,8 +85,13 @@ export class Simulator {
     if (!existsSync(join(dir, "state.json"))) {
       writeState(dir, emptyState(options.modelName ?? "test-model", randomUUID()));
     }
+    if (options.automaticallyRetryHooks !== undefined) {
+      const retry = options.automaticallyRetryHooks;
+      updateState(dir, (state) => void (state.automaticallyRetryHooks = retry));
+    }
     const toolsDir = installTools(dir, await ensureHookToolBundle());
-    return new Simulator({ dir, toolsDir }, options.maxHooks);
+    const hookTimeoutMs = options.hookTimeoutMs ?? defaultHookTimeoutMs();
+    return new Simulator({ dir, toolsDir, hookTimeoutMs }, options.maxHooks);
   }
 
   get dir(): string {
@@ -87,6 +100,11 @@ export class Simulator {
 
   get toolsDir(): string {
     return this.paths.toolsDir;
+  }
+
+  /** The directory the application's hooks run in, as CHARM_DIR tells them. */
+  charmDir(app: string): string {
+    return agentCharmDir(getApp(this.state(), app));
   }
 
   state(): State {
@@ -100,7 +118,7 @@ export class Simulator {
     options: { units?: number; config?: Record<string, unknown> } = {},
   ): Promise<void> {
     const units = updateState(this.paths.dir, (state) => {
-      createApplication(state, app, charmDir, options.config ?? {});
+      createApplication(state, app, charmDir, options.config ?? {}, this.paths.dir);
       return Array.from({ length: options.units ?? 1 }, () => addUnitRecord(state, app));
     });
     for (const unit of units) await startUnit(this.seq, this.paths.dir, unit);
@@ -160,10 +178,19 @@ export class Simulator {
     await this.seq.settle();
   }
 
-  /** One hook and nothing else; follow-ups of its writes wait for the next settle(). */
+  /**
+   * One hook and nothing else; follow-ups of its writes wait for the next settle(). A unit in
+   * error runs no hook but its failed one, so this throws: use resolve() or advanceTime().
+   */
   async runHook(unit: string, hook: string, spec: HookSpec = {}): Promise<HookRun> {
-    const outcome = await runHookProcess(this.paths, unit, hook, spec);
-    this.seq.queueFollowUps(unit, outcome);
+    const record = getUnit(this.state(), unit);
+    if (record.failedHook) {
+      throw new Error(
+        `unit "${unit}" is in error (${record.agent.message}): Juju runs none of its hooks ` +
+          "until the failed one is retried; call resolve() or advanceTime()",
+      );
+    }
+    const outcome = await this.seq.run(unit, { hook, spec }, true);
     const { exitCode, stdout, stderr, toolCalls, skipped } = outcome;
     return { exitCode, stdout, stderr, toolCalls, skipped };
   }
@@ -213,11 +240,40 @@ export class Simulator {
     await this.seq.settle();
   }
 
-  /** `juju resolve --no-retry`: clears a hook error so queued and later hooks run again. */
-  resolve(unit: string): void {
-    updateState(this.paths.dir, (state) => {
-      getUnit(state, unit).agent = { status: "idle", message: "", data: {} };
-    });
+  /**
+   * `juju resolve <unit>`: re-runs the failed hook (Juju 3's default), or with retry: false
+   * (`--no-retry`) marks it done without running it. Once the unit is out of error it runs every
+   * hook that fell due meanwhile, then the model settles. Throws if the unit is not in error.
+   */
+  async resolve(unit: string, options: { retry?: boolean } = {}): Promise<void> {
+    await this.seq.resolve(unit, options.retry ?? true);
+    await this.seq.settle();
+  }
+
+  /**
+   * Moves the model's virtual clock on by ms: every automatic hook retry that falls due runs, as
+   * the unit agent's back-off timer would fire it (hook-retry.ts), then the model settles.
+   */
+  async advanceTime(ms: number): Promise<void> {
+    await this.seq.retryDue(this.state().clock + ms);
+    await this.seq.settle();
+  }
+
+  /** The virtual time (ms) at which the unit's failed hook is retried by itself, if it will be. */
+  nextRetryAt(unit: string): number | null {
+    const state = this.state();
+    const record = getUnit(state, unit);
+    return state.automaticallyRetryHooks && record.failedHook ? (record.retry?.at ?? null) : null;
+  }
+
+  /** The model's virtual clock, in ms. */
+  get clock(): number {
+    return this.state().clock;
+  }
+
+  /** The hooks a unit in error will run once its failed hook has succeeded, in order. */
+  owedHooks(unit: string): HookRequest[] {
+    return getUnit(this.state(), unit).owed;
   }
 
   /** Every hook and action run so far, in order (skipped hooks of a charm without dispatch excluded). */
@@ -289,7 +345,7 @@ export class Simulator {
 
   private relationsOf(app: string): number[] {
     return this.state()
-      .relations.filter((r) => r.ends.some((e) => e.app === app))
+      .relations.filter((r) => !r.dying && r.ends.some((e) => e.app === app))
       .map((r) => r.id);
   }
 }

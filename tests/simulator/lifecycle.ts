@@ -1,8 +1,10 @@
 // The model changes an operator makes (deploy, add-unit, integrate, remove-*, config, leader
 // change) and the hook sequences Juju runs for them (spec §1.4).
 import { resolve } from "node:path";
+import { deployCharmDir } from "./agent-path.ts";
 import { readCharm } from "./charm.ts";
-import { appOf, compareUnits, getApp, getRelation, remoteUnits, unitsOfApp } from "./model.ts";
+import { dropGoneRelations } from "./hook-effects.ts";
+import { appOf, compareUnits, getApp, getRelation, remoteUnits } from "./model.ts";
 import type { Sequencer } from "./sequencer.ts";
 import { readState, updateState, type Relation, type State } from "./state.ts";
 
@@ -22,13 +24,16 @@ export function addUnitRecord(state: State, app: string): string {
     installed: false,
     started: false,
     dying: false,
+    failedHook: null,
+    owed: [],
+    retry: null,
   };
   application.leader ??= name;
   return name;
 }
 
 function relationsOf(state: State, app: string): Relation[] {
-  return state.relations.filter((r) => r.ends.some((e) => e.app === app));
+  return state.relations.filter((r) => !r.dying && r.ends.some((e) => e.app === app));
 }
 
 export function createApplication(
@@ -36,12 +41,14 @@ export function createApplication(
   app: string,
   charmDir: string,
   config: Record<string, unknown>,
+  simDir: string,
 ): void {
   if (state.applications[app]) throw new Error(`application "${app}" already exists`);
   const charm = readCharm(charmDir);
   state.applications[app] = {
     name: app,
     charmDir: resolve(charmDir),
+    agentCharmDir: deployCharmDir(simDir, app, resolve(charmDir)),
     endpoints: charm.endpoints,
     actions: charm.actions,
     options: charm.options,
@@ -66,6 +73,7 @@ export function createApplication(
       unitData: {},
       appData: {},
       views: {},
+      dying: false,
     });
   }
 }
@@ -108,21 +116,13 @@ function typedOption(key: string, type: string, value: unknown): unknown {
 
 /** install → -created for every relation of the app → leadership hook → config-changed → start. */
 export async function startUnit(seq: Sequencer, dir: string, unit: string): Promise<void> {
-  if (await seq.fire(unit, "install")) setFlag(dir, unit, "installed");
+  await seq.fire(unit, "install");
   const state = readState(dir);
   for (const relation of relationsOf(state, appOf(unit))) await seq.created(unit, relation.id);
   const leader = readState(dir).applications[appOf(unit)]?.leader === unit;
   await seq.fire(unit, leader ? "leader-elected" : "leader-settings-changed");
   await seq.fire(unit, "config-changed");
-  const start = await seq.fire(unit, "start");
-  if (start && start.exitCode === 0) setFlag(dir, unit, "started");
-}
-
-function setFlag(dir: string, unit: string, flag: "installed" | "started"): void {
-  updateState(dir, (state) => {
-    const record = state.units[unit];
-    if (record) record[flag] = true;
-  });
+  await seq.fire(unit, "start");
 }
 
 /** Every unit of the relation meets every remote unit it has not met yet. */
@@ -185,6 +185,7 @@ export function createRelation(state: State, a: string, b: string): Relation {
     unitData: {},
     appData: {},
     views: {},
+    dying: false,
   };
   state.relations.push(relation);
   return relation;
@@ -192,8 +193,12 @@ export function createRelation(state: State, a: string, b: string): Relation {
 
 /** Departed for each remote unit on every unit, then broken on every unit; then it is gone. */
 export async function tearDownRelation(seq: Sequencer, dir: string, relationId: number) {
-  const relation = getRelation(readState(dir), relationId);
-  if (relation.peer) throw new Error("cannot remove a peer relation");
+  const relation = updateState(dir, (state) => {
+    const rel = getRelation(state, relationId);
+    if (rel.peer) throw new Error("cannot remove a peer relation");
+    rel.dying = true;
+    return rel;
+  });
   const units = Object.keys(relation.views).sort(compareUnits);
   for (const unit of units) {
     for (const remote of [...relation.views[unit]!.joined].sort(compareUnits)) {
@@ -201,9 +206,7 @@ export async function tearDownRelation(seq: Sequencer, dir: string, relationId: 
     }
   }
   for (const unit of units) await seq.broken(unit, relationId);
-  updateState(dir, (state) => {
-    state.relations = state.relations.filter((r) => r.id !== relationId);
-  });
+  updateState(dir, dropGoneRelations);
 }
 
 /** Others see the unit depart; the unit departs, breaks, stops and is removed. */
@@ -228,18 +231,7 @@ export async function tearDownUnit(seq: Sequencer, dir: string, unit: string): P
     // Juju never fires -broken for a peer relation.
     if (!relation.peer) await seq.broken(unit, relation.id);
   }
+  // The unit, and leadership, go once remove has run (hook-effects.ts): not while it is in error.
   await seq.fire(unit, "stop");
   await seq.fire(unit, "remove");
-  const newLeader = updateState(dir, (state) => {
-    const app = getApp(state, appOf(unit));
-    delete state.units[unit];
-    for (const relation of state.relations) {
-      delete relation.views[unit];
-      delete relation.unitData[unit];
-    }
-    if (app.leader !== unit) return null;
-    app.leader = unitsOfApp(state, app.name)[0] ?? null;
-    return app.leader;
-  });
-  if (newLeader) await seq.fire(newLeader, "leader-elected");
 }

@@ -17,6 +17,11 @@ export function getApp(state: State, name: string): Application {
   return app;
 }
 
+/** The charm directory hooks run in (agent-path.ts deployCharmDir); older states lack one. */
+export function agentCharmDir(app: Application): string {
+  return app.agentCharmDir ?? app.charmDir;
+}
+
 export function getRelation(state: State, id: number): Relation {
   const relation = state.relations.find((r) => r.id === id);
   if (!relation) throw new Error(`relation ${id} not found`);

@@ -4,8 +4,11 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
+import { refreshCharmDir } from "./agent-path.ts";
 import { hookEnv } from "./env.ts";
-import { appOf, getApp, getUnit, unitRelation } from "./model.ts";
+import { actionCapture, logMessages } from "./hook-output.ts";
+import { startRetry } from "./hook-retry.ts";
+import { agentCharmDir, appOf, getApp, getUnit, unitRelation } from "./model.ts";
 import { refuseOversizedSettings } from "./settings-commit.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
@@ -36,11 +39,15 @@ export interface CommittedWrite {
 export interface RunOutcome extends HookRun {
   writes: CommittedWrite[];
   leaderSettingsChanged: boolean;
+  /** stdout and stderr as Juju keeps them for an action's results (hook-output.ts). */
+  captured: { stdout: string; stderr: string };
 }
 
 export interface Paths {
   dir: string;
   toolsDir: string;
+  /** The simulator's guard against a hung hook; Juju itself sets no limit. */
+  hookTimeoutMs: number;
 }
 
 interface ContextSpec extends HookSpec {
@@ -50,7 +57,16 @@ interface ContextSpec extends HookSpec {
   taskId?: number;
 }
 
-const HOOK_TIMEOUT_MS = 120_000;
+/**
+ * Juju runs a hook until it exits (runner.go's runCharmProcessOnLocal waits with no deadline), so a
+ * slow hook is not an error there. The simulator only guards against a hung test, generously.
+ */
+export function defaultHookTimeoutMs(): number {
+  const fromEnv = Number(process.env["SIM_HOOK_TIMEOUT_MS"]);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 600_000;
+}
+
+const NOTHING_CAPTURED = { stdout: "", stderr: "" };
 
 function newContext(state: State, spec: ContextSpec): HookContext {
   return {
@@ -71,14 +87,15 @@ function newContext(state: State, spec: ContextSpec): HookContext {
 
 interface ProcessResult {
   exitCode: number;
-  stdout: string;
-  stderr: string;
+  stdout: Buffer;
+  stderr: Buffer;
 }
 
 function spawnDispatch(
   path: string,
   cwd: string,
   env: Record<string, string>,
+  timeoutMs: number,
 ): Promise<ProcessResult> {
   try {
     accessSync(path, constants.X_OK);
@@ -86,28 +103,43 @@ function spawnDispatch(
     // exec.LookPath finds a non-executable dispatch and fails the hook rather than skipping it.
     return Promise.resolve({
       exitCode: 126,
-      stdout: "",
-      stderr: `fork/exec ${path}: permission denied`,
+      stdout: Buffer.alloc(0),
+      stderr: Buffer.from(`fork/exec ${path}: permission denied`),
     });
   }
   return new Promise((resolvePromise) => {
-    const child = spawn(path, [], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, so that the guard below also stops what the hook started.
+    const child = spawn(path, [], { cwd, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), HOOK_TIMEOUT_MS);
+    let killed = "";
+    const timer = setTimeout(() => {
+      killed =
+        `\nsimulator: hook killed after ${timeoutMs} ms (hookTimeoutMs, SIM_HOOK_TIMEOUT_MS); ` +
+        "Juju itself would have let it run\n";
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, timeoutMs);
     const finish = (exitCode: number, extra = ""): void => {
       clearTimeout(timer);
       resolvePromise({
         exitCode,
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8") + extra,
+        stdout: Buffer.concat(stdout),
+        stderr: Buffer.concat([...stderr, Buffer.from(extra + killed)]),
       });
     };
     child.on("error", (error) => finish(126, `fork/exec ${path}: ${error.message}`));
-    child.on("close", (code, signal) => finish(code ?? (signal ? 128 : 1)));
+    child.on("close", (code, signal) => finish(code ?? (signal ? 128 + signalNumber(signal) : 1)));
   });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return signal === "SIGKILL" ? 9 : signal === "SIGTERM" ? 15 : 0;
 }
 
 /** Applies the context's pending relation-set writes; returns the bags that really changed. */
@@ -145,7 +177,9 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     return context;
   });
   const state = readState(paths.dir);
-  const charmDir = getApp(state, getUnit(state, spec.unit).app).charmDir;
+  const app = getApp(state, getUnit(state, spec.unit).app);
+  const charmDir = agentCharmDir(app);
+  if (app.agentCharmDir) refreshCharmDir(app.agentCharmDir, app.charmDir);
   if (!existsSync(join(charmDir, "metadata.yaml"))) throw new Error("charm missing from disk");
   const dispatch = join(charmDir, "dispatch");
   if (!existsSync(dispatch)) {
@@ -153,7 +187,7 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     return "missing";
   }
   const env = hookEnv(state, ctx, paths.dir, paths.toolsDir);
-  const result = await spawnDispatch(dispatch, charmDir, env);
+  const result = await spawnDispatch(dispatch, charmDir, env, paths.hookTimeoutMs);
   return updateState(paths.dir, (s) => {
     const final = s.contexts[ctx.id] ?? ctx;
     delete s.contexts[ctx.id];
@@ -163,25 +197,47 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     s.hookLog.push({ ...entry, exitCode: result.exitCode });
     const writes = result.exitCode === 0 ? commit(s, final) : [];
     const unit = s.units[spec.unit];
+    // runner.go logs a hook's or action's stdout at DEBUG and its stderr at WARNING.
+    unit?.logs.push(
+      ...logMessages(result.stdout, "DEBUG"),
+      ...logMessages(result.stderr, "WARNING"),
+    );
     if (unit && spec.kind === "hook") {
-      // The unit agent logs a hook's stdout at DEBUG and its stderr at WARNING.
-      unit.logs.push(
-        ...outputLines(result.stdout, "DEBUG"),
-        ...outputLines(result.stderr, "WARNING"),
-      );
-      unit.agent =
-        result.exitCode === 0
-          ? { status: "idle", message: "", data: {} }
-          : { status: "error", message: `hook failed: "${spec.name}"`, data: failureData(spec) };
+      if (result.exitCode === 0) {
+        unit.agent = { status: "idle", message: "", data: {} };
+        unit.failedHook = null;
+        unit.retry = null;
+      } else {
+        unit.agent = {
+          status: "error",
+          message: `hook failed: "${spec.name}"`,
+          data: failureData(spec),
+        };
+        unit.failedHook = { hook: spec.name, spec: hookSpecOf(spec) };
+        // A retry already under way has scheduled the next one (sequencer.ts retryDue).
+        if (unit.retry === null && s.automaticallyRetryHooks) unit.retry = startRetry(s.clock);
+      }
     }
     return {
-      ...result,
+      exitCode: result.exitCode,
+      stdout: result.stdout.toString("utf8"),
+      stderr: result.stderr.toString("utf8"),
+      captured: { stdout: actionCapture(result.stdout), stderr: actionCapture(result.stderr) },
       toolCalls: final.toolCalls,
       skipped: false,
       writes,
       leaderSettingsChanged: final.leaderSettingsChanged,
     };
   });
+}
+
+function hookSpecOf(spec: ContextSpec): HookSpec {
+  const { relationId, remoteUnit, remoteApp, departingUnit } = spec;
+  return Object.fromEntries(
+    Object.entries({ relationId, remoteUnit, remoteApp, departingUnit }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
 }
 
 function failureData(spec: ContextSpec): Record<string, unknown> {
@@ -200,7 +256,7 @@ export async function runHookProcess(
   const outcome = await execute(paths, { ...spec, kind: "hook", unit, name: hook });
   if (outcome !== "missing") return outcome;
   const skipped = { exitCode: 0, stdout: "", stderr: "", toolCalls: [], skipped: true };
-  return { ...skipped, writes: [], leaderSettingsChanged: false };
+  return { ...skipped, writes: [], leaderSettingsChanged: false, captured: NOTHING_CAPTURED };
 }
 
 export interface ActionOutcome extends RunOutcome {
@@ -238,11 +294,17 @@ export async function runActionProcess(
       task.status = "failed";
       task.message = `action not implemented on unit "${unit}"`;
       const none = { exitCode: 0, stdout: "", stderr: "", toolCalls: [], skipped: true };
-      return { ...none, writes: [], leaderSettingsChanged: false, taskId };
+      return {
+        ...none,
+        writes: [],
+        leaderSettingsChanged: false,
+        captured: NOTHING_CAPTURED,
+        taskId,
+      };
     }
     task.results["return-code"] = outcome.exitCode;
-    if (outcome.stdout !== "") task.results["stdout"] = outcome.stdout;
-    if (outcome.stderr !== "") task.results["stderr"] = outcome.stderr;
+    if (outcome.captured.stdout !== "") task.results["stdout"] = outcome.captured.stdout;
+    if (outcome.captured.stderr !== "") task.results["stderr"] = outcome.captured.stderr;
     if (outcome.exitCode !== 0) {
       task.failed = true;
       task.message = `exit status ${outcome.exitCode}`;
@@ -250,11 +312,4 @@ export async function runActionProcess(
     task.status = task.failed ? "failed" : "completed";
     return { ...outcome, taskId };
   });
-}
-
-function outputLines(text: string, level: string): { level: string; message: string }[] {
-  return text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((message) => ({ level, message }));
 }

@@ -34,6 +34,7 @@ export type ConfigOption = z.infer<typeof ConfigOptionSchema>;
 export const ApplicationSchema = z.object({
   name: z.string(),
   charmDir: z.string(),
+  agentCharmDir: z.string().optional(),
   endpoints: z.record(z.string(), EndpointSchema),
   actions: z.record(z.string(), z.record(z.string(), z.unknown())),
   options: z.record(z.string(), ConfigOptionSchema),
@@ -49,6 +50,22 @@ export type Application = z.infer<typeof ApplicationSchema>;
 export const LogLineSchema = z.object({ level: z.string(), message: z.string() });
 export type LogLine = z.infer<typeof LogLineSchema>;
 
+/** A hook as the uniter knows it: its name and the relation context it runs in. */
+export const HookRequestSchema = z.object({
+  hook: z.string(),
+  spec: z.object({
+    relationId: z.number().int().optional(),
+    remoteUnit: z.string().optional(),
+    remoteApp: z.string().optional(),
+    departingUnit: z.string().optional(),
+  }),
+});
+export type HookRequest = z.infer<typeof HookRequestSchema>;
+
+/** The automatic retry of a failed hook: when it is due, and the back-off after that one. */
+export const HookRetrySchema = z.object({ at: z.number(), nextDelayMs: z.number() });
+export type HookRetry = z.infer<typeof HookRetrySchema>;
+
 export const UnitSchema = z.object({
   name: z.string(),
   app: z.string(),
@@ -61,6 +78,11 @@ export const UnitSchema = z.object({
   installed: z.boolean(),
   started: z.boolean(),
   dying: z.boolean(),
+  /** The hook that failed; the unit runs no other hook until it is retried or skipped. */
+  failedHook: HookRequestSchema.nullable().default(null),
+  /** Hooks that became due while the unit was in error, in the order they did. */
+  owed: z.array(HookRequestSchema).default([]),
+  retry: HookRetrySchema.nullable().default(null),
 });
 export type Unit = z.infer<typeof UnitSchema>;
 
@@ -83,6 +105,8 @@ export const RelationSchema = z.object({
   unitData: z.record(z.string(), Bag),
   appData: z.record(z.string(), Bag),
   views: z.record(z.string(), RelationViewSchema),
+  /** Removed by the operator; it goes once every unit has run its -broken. */
+  dying: z.boolean().default(false),
 });
 export type Relation = z.infer<typeof RelationSchema>;
 
@@ -152,6 +176,9 @@ export const StateSchema = z.object({
   contexts: z.record(z.string(), HookContextSchema),
   faults: z.array(FaultSchema),
   hookLog: z.array(HookLogEntrySchema),
+  /** Virtual milliseconds; only advanceTime() moves it, so no test waits for a retry. */
+  clock: z.number().default(0),
+  automaticallyRetryHooks: z.boolean().default(true),
 });
 export type State = z.infer<typeof StateSchema>;
 
@@ -168,6 +195,8 @@ export function emptyState(modelName: string, uuid: string): State {
     contexts: {},
     faults: [],
     hookLog: [],
+    clock: 0,
+    automaticallyRetryHooks: true,
   };
 }
 

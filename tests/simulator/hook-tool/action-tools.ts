@@ -3,6 +3,8 @@ import { checkEmpty, goQuote, parseFlags, UsageError } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
 import { currentTask, type Tool } from "./tool.ts";
 
+// internal/worker/uniter/runner/jujuc/action-set.go: keyRule is charm.GetActionNameRule(), and Init
+// fails (so cmd.Main prints "ERROR <message>" and exits 2) with the exact texts used below.
 export const ACTION_KEY_RULE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const RESERVED_KEYS = ["stdout", "stdout-encoding", "stderr", "stderr-encoding"];
 
