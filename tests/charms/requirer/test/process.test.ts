@@ -11,6 +11,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
@@ -103,6 +104,9 @@ before(async () => {
   for (const f of ["metadata.yaml", "config.yaml", "actions.yaml", "dispatch"])
     copyFileSync(join(CHARM_SRC, f), join(charmDir, f));
   chmodSync(join(charmDir, "dispatch"), 0o755);
+  // dispatch runs the charm's own runtime, as a hook's PATH has no Node.js.
+  mkdirSync(join(charmDir, "bin"));
+  symlinkSync(process.execPath, join(charmDir, "bin", "node"));
   await build({
     entryPoints: [join(CHARM_SRC, "src", "main.ts")],
     outfile: join(charmDir, "dist", "charm.mjs"),
