@@ -130,7 +130,7 @@ describe("charm tracing over the tracing endpoint", () => {
   it("a failed hook's trace carries error status and message, and the hook still exits 1", async () => {
     sim.injectFault({ tool: "status-set", exitCode: 2, stderr: "ERROR agent went away\n" });
     const run = await sim.runHook(leader, "update-status");
-    sim.resolve(leader);
+    await sim.resolve(leader, { retry: false });
     assert.equal(run.exitCode, 1);
     const trace = only(receiver.traces, "trace");
     const root = rootOf(trace);
@@ -217,7 +217,7 @@ describe("charm tracing over the tracing endpoint", () => {
         await expectOneWarning(follower, /ECONNREFUSED/);
         sim.injectFault({ tool: "status-set" });
         const failed = await sim.runHook(leader, "update-status");
-        sim.resolve(leader);
+        await sim.resolve(leader, { retry: false });
         assert.equal(failed.exitCode, 1);
       } finally {
         await sim.config(TEMPO, { url: receiver.url });
