@@ -86,7 +86,9 @@ export function refreshCharmDir(dir: string, sourceDir: string): void {
 function mirror(source: string | null, target: string, except: string[]): void {
   const wanted = source === null ? [] : readdirSync(source).filter((n) => !except.includes(n));
   for (const name of readdirSync(target)) {
-    if (!except.includes(name) && !wanted.includes(name)) rmSync(join(target, name));
+    // Only our links go: what the charm wrote in its charm dir stays, as it does under Juju.
+    const path = join(target, name);
+    if (!except.includes(name) && !wanted.includes(name) && isLink(path)) rmSync(path);
   }
   for (const name of wanted) {
     if (!existsSync(join(target, name)) && !isLink(join(target, name))) {
