@@ -253,3 +253,19 @@ test("a hook's PATH holds no Node.js, so the project's dispatch runs the charm's
     /ERROR no Node.js runtime: .*bin\/node is missing and node is not on PATH/,
   );
 });
+
+test("what a hook writes in its charm dir is still there in the next hook, as under Juju", async () => {
+  const fx = await deployed(1);
+  writeScript(
+    fx.charm,
+    "update-status",
+    `mkdir -p kept-dir && echo one > kept-dir/f && echo two > kept-file\n`,
+  );
+  assert.equal((await fx.sim.runHook("app/0", "update-status")).exitCode, 0);
+  writeScript(fx.charm, "config-changed", `cat kept-dir/f kept-file\n`);
+  const next = await fx.sim.runHook("app/0", "config-changed");
+  assert.equal(next.exitCode, 0, next.stderr);
+  assert.equal(next.stdout, "one\ntwo\n");
+  // Nothing the charm wrote went into the charm's source.
+  assert.equal(existsSync(join(fx.charm, "kept-dir")), false);
+});
