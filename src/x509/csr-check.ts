@@ -10,7 +10,7 @@ import {
   readOnly,
   type Tlv,
 } from "./der.ts";
-import { MAX_RSA_BITS, MIN_RSA_BITS, spkiDer, unsupportedKeyReason } from "./keys.ts";
+import { MAX_RSA_BITS, MIN_RSA_BITS, unsupportedKeyReason } from "./keys.ts";
 import { CERTIFICATE_REQUEST, PemError, readOnePem } from "./pem.ts";
 
 // The cheap check run on every CSR found on every hook, possibly thousands: node builtins only,
@@ -164,9 +164,4 @@ const NULL_TAG = 0x05;
 /** The CSR's SubjectPublicKeyInfo exactly as encoded. Throws when it cannot be read. */
 export function csrSubjectPublicKeyInfo(text: string): Buffer {
   return locateCsrParts(readOnePem(text, CERTIFICATE_REQUEST).der).subjectPublicKeyInfo;
-}
-
-/** A public key as node exports it: two encodings of one key come out the same. */
-export function normalizedSpki(spki: Buffer): Buffer {
-  return spkiDer(createPublicKey({ key: spki, format: "der", type: "spki" }));
 }

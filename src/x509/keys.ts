@@ -1,4 +1,4 @@
-import type { KeyObject } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 
 // Public keys as node:crypto sees them. Only node builtins here: the cheap CSR check uses this.
 
@@ -65,6 +65,11 @@ export function unsupportedKeyReason(key: KeyObject): string | undefined {
 /** The SubjectPublicKeyInfo DER of a public key: the form two keys are compared in. */
 export function spkiDer(key: KeyObject): Buffer {
   return key.export({ format: "der", type: "spki" });
+}
+
+/** A public key as node exports it: two encodings of one key come out the same. */
+export function normalizedSpki(spki: Buffer): Buffer {
+  return spkiDer(createPublicKey({ key: spki, format: "der", type: "spki" }));
 }
 
 /** True when both are the same public key (same SubjectPublicKeyInfo). */

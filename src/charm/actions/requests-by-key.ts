@@ -1,5 +1,6 @@
 import type { Logger, Relation } from "../../juju/index.ts";
-import { csrSubjectPublicKeyInfo, normalizedSpki } from "../../x509/csr-check.ts";
+import { csrSubjectPublicKeyInfo } from "../../x509/csr-check.ts";
+import { normalizedSpki } from "../../x509/keys.ts";
 import type { RelationState } from "../reconcile.ts";
 import type { LocatedRequest } from "../requests.ts";
 
