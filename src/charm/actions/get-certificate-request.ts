@@ -7,7 +7,7 @@ import { readRelationState } from "./relation-states.ts";
 import type { LocatedRequest } from "../requests.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
 import { fitRequestTable } from "./request-table.ts";
-import { fitInOneResult, lazily, requestView } from "./request-view.ts";
+import { fitInOneResult, lazily, requestView, setFittedResults } from "./request-view.ts";
 
 const params = z.object({
   "relation-id": z.int().check(z.minimum(0)),
@@ -57,12 +57,5 @@ export function getCertificateRequest(context: ActionContext): void {
           "]",
           MAX_RESULT_VALUE_BYTES,
         );
-  if (fitted.listed < requests.length) {
-    action.log(
-      `listing ${fitted.listed} of ${requests.length} requests, as many as one action result holds`,
-    );
-    action.setResults({ result: fitted.text, listed: fitted.listed, total: requests.length });
-    return;
-  }
-  action.setResults({ result: fitted.text });
+  setFittedResults(action, fitted, requests.length, "requests");
 }

@@ -6,7 +6,7 @@ import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
 import { fitRequestTable } from "./request-table.ts";
-import { fitInOneResult, lazily, requestView } from "./request-view.ts";
+import { fitInOneResult, lazily, requestView, setFittedResults } from "./request-view.ts";
 
 const params = z.object({
   "relation-id": z.optional(z.int().check(z.minimum(0))),
@@ -50,13 +50,7 @@ export function getOutstandingCertificateRequests(context: ActionContext): void 
             "]",
             MAX_RESULT_VALUE_BYTES,
           );
-  if (fitted.listed < outstanding.length) {
-    action.log(
-      `listing ${fitted.listed} of ${outstanding.length} outstanding requests, as many as one ` +
-        `action result holds; provide them and run the action again for the next ones`,
-    );
-    action.setResults({ result: fitted.text, listed: fitted.listed, total: outstanding.length });
-    return;
-  }
-  action.setResults({ result: fitted.text });
+  setFittedResults(action, fitted, outstanding.length, "outstanding requests", {
+    hint: "; provide them and run the action again for the next ones",
+  });
 }

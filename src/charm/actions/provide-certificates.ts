@@ -21,7 +21,7 @@ import { requireLeader, selectRelations } from "./guards.ts";
 import { recordIssued, type Issue } from "./issued-names.ts";
 import { findRequestsByKey, type KeyedRequest } from "./requests-by-key.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
-import { fitInOneResult, requesterView } from "./request-view.ts";
+import { fitInOneResult, lazily, requesterView, setFittedResults } from "./request-view.ts";
 
 const params = z.object({
   certificates: z.string(),
@@ -159,7 +159,7 @@ function report({ action }: ActionContext, placed: readonly Placed[]): void {
     ...placed.filter((entry) => entry.outcome.kind === "provided"),
   ];
   const fitted = fitInOneResult(
-    ordered.map((entry) => pythonJsonDumps(view(entry))),
+    lazily(ordered, (entry) => pythonJsonDumps(view(entry))),
     "[",
     ", ",
     "]",
@@ -170,20 +170,9 @@ function report({ action }: ActionContext, placed: readonly Placed[]): void {
     refused: count("refused"),
     unmatched: count("unmatched"),
   };
-  if (fitted.listed < placed.length) {
-    action.log(
-      `listing ${fitted.listed} of ${placed.length} certificates, refusals first, as many as one ` +
-        `action result holds`,
-    );
-    action.setResults({
-      result: fitted.text,
-      ...counts,
-      listed: fitted.listed,
-      total: placed.length,
-    });
-    return;
-  }
-  action.setResults({ result: fitted.text, ...counts });
+  setFittedResults(action, fitted, placed.length, "certificates, refusals first", {
+    extra: counts,
+  });
 }
 
 function view({ position, certificate, outcome }: Placed): Record<string, PythonJsonValue> {

@@ -1,3 +1,4 @@
+import type { Action, ResultValue } from "../../juju/index.ts";
 import type { PythonJsonValue } from "../../interface/python-json.ts";
 import type { LocatedRequest } from "../requests.ts";
 
@@ -49,6 +50,27 @@ export function fitInOneResult(
     listed++;
   }
   return { text: open + kept.join(separator) + close, listed };
+}
+
+/**
+ * Sets a listing's results: `result`, then `extra`; past the result bound also `listed` and
+ * `total`, and a log line saying how many of the `what` are shown (`hint` follows it).
+ */
+export function setFittedResults(
+  action: Action,
+  fitted: FittedList,
+  total: number,
+  what: string,
+  { extra = {}, hint = "" }: { extra?: Record<string, ResultValue>; hint?: string } = {},
+): void {
+  if (fitted.listed < total) {
+    action.log(
+      `listing ${fitted.listed} of ${total} ${what}, as many as one action result holds${hint}`,
+    );
+    action.setResults({ result: fitted.text, ...extra, listed: fitted.listed, total });
+    return;
+  }
+  action.setResults({ result: fitted.text, ...extra });
 }
 
 /** Who asked, as action result keys: the unit, or the application for an app-level request. */
