@@ -1,7 +1,7 @@
 // Bundles the charm so it runs with no node_modules beside it: dist/charm.mjs is the entrypoint
 // dispatch runs, and dist/chunks/ holds what handlers load on first use, so a hook only reads
-// the code it needs. Also bundles the test fixtures that run as separate processes (the
-// simulator's hook tool, the requirer test charm).
+// the code it needs. Also bundles the requirer test charm, which runs as a separate process (the
+// simulator compiles its own hook-tool client, tests/simulator/tools-install.ts).
 import { build } from "esbuild";
 import { chmod, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -19,7 +19,6 @@ await build({
 await chmod("dist/charm.mjs", 0o755);
 
 const fixtures = [
-  { entry: "tests/simulator/hook-tool/main.ts", outfile: "build/hook-tool.mjs" },
   { entry: "tests/charms/requirer/src/main.ts", outfile: "tests/charms/requirer/dist/charm.mjs" },
 ];
 for (const { entry, outfile } of fixtures) {

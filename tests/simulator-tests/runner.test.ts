@@ -53,7 +53,7 @@ test("a dispatch gets exactly the environment of spec §1.2, argv [dispatch], cw
     JUJU_CHARM_DIR: charmDir,
     JUJU_CONTEXT_ID: contextId,
     JUJU_HOOK_NAME: "cluster-relation-departed",
-    JUJU_AGENT_SOCKET_ADDRESS: fx.sim.dir,
+    JUJU_AGENT_SOCKET_ADDRESS: join(fx.sim.dir, "agent.socket"),
     JUJU_AGENT_SOCKET_NETWORK: "unix",
     JUJU_UNIT_NAME: "app/0",
     JUJU_MODEL_UUID: state.model.uuid,

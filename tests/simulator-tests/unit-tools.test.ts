@@ -1,7 +1,7 @@
 // status-set/get, juju-log, is-leader, config-get, application-version-set, leader-get/set, and
 // the client-side rules every tool shares (context lookup, help, faults), as real executables.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { call, deployed, inHook, type Fixture } from "./helpers.ts";
@@ -209,13 +209,22 @@ describe("every tool", () => {
       [noContext.status, noContext.stdout, noContext.stderr],
       [1, "", "ERROR JUJU_CONTEXT_ID not set\n"],
     );
-    const unknown = spawnSync(tool, [], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        JUJU_CONTEXT_ID: "app/0-x-0",
-        JUJU_AGENT_SOCKET_ADDRESS: fx.sim.dir,
-      },
-      encoding: "utf8",
+    // Asynchronously: the agent that answers runs in this process.
+    const unknown = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = execFile(
+        tool,
+        [],
+        {
+          env: {
+            PATH: "/usr/bin:/bin",
+            JUJU_CONTEXT_ID: "app/0-x-0",
+            JUJU_AGENT_SOCKET_ADDRESS: join(fx.sim.dir, "agent.socket"),
+            JUJU_AGENT_SOCKET_NETWORK: "unix",
+          },
+          encoding: "utf8",
+        },
+        (_error, _stdout, stderr) => resolve({ status: child.exitCode, stderr }),
+      );
     });
     assert.deepEqual(
       [unknown.status, unknown.stderr],

@@ -1,6 +1,7 @@
 // The environment of a hook process: exactly HookContext.HookVars of Juju 3.x plus
 // JUJU_DISPATCH_PATH, and nothing inherited from the process that runs the simulator.
 import { agentPath } from "./agent-path.ts";
+import { agentSocketPath } from "./agent-socket.ts";
 import { agentCharmDir, getApp, getRelation, getUnit, relationKey } from "./model.ts";
 import type { HookContext, State } from "./state.ts";
 
@@ -23,7 +24,7 @@ export function hookEnv(state: State, ctx: HookContext, simDir: string, toolsDir
     JUJU_CHARM_DIR: agentCharmDir(app),
     JUJU_CONTEXT_ID: ctx.id,
     JUJU_HOOK_NAME: ctx.kind === "action" ? "" : ctx.name,
-    JUJU_AGENT_SOCKET_ADDRESS: simDir,
+    JUJU_AGENT_SOCKET_ADDRESS: agentSocketPath(simDir),
     JUJU_AGENT_SOCKET_NETWORK: "unix",
     JUJU_UNIT_NAME: unit.name,
     JUJU_MODEL_UUID: state.model.uuid,

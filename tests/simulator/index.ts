@@ -37,7 +37,8 @@ import {
   type State,
   type Status,
 } from "./state.ts";
-import { ensureHookToolBundle, installTools } from "./tools-install.ts";
+import { serveAgentSocket } from "./agent-socket.ts";
+import { ensureJujuc, installTools } from "./tools-install.ts";
 
 export type { HookRun, HookSpec } from "./runner.ts";
 export type { Fault, HookLogEntry, HookRequest, LogLine, State, Status } from "./state.ts";
@@ -89,7 +90,8 @@ export class Simulator {
       const retry = options.automaticallyRetryHooks;
       updateState(dir, (state) => void (state.automaticallyRetryHooks = retry));
     }
-    const toolsDir = installTools(dir, await ensureHookToolBundle());
+    const toolsDir = installTools(dir, ensureJujuc());
+    await serveAgentSocket(dir);
     const hookTimeoutMs = options.hookTimeoutMs ?? defaultHookTimeoutMs();
     return new Simulator({ dir, toolsDir, hookTimeoutMs }, options.maxHooks);
   }

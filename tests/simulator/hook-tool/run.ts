@@ -42,6 +42,9 @@ export const TOOLS: Record<string, Tool> = {
   "leader-set": leaderSet,
 };
 
+/** Thrown by a request's stdin when the client sent none: jujuc asks again with it. */
+export class StdinRequired extends Error {}
+
 export interface ToolRequest {
   dir: string;
   contextId: string;
@@ -87,6 +90,8 @@ export function runTool(request: ToolRequest): ToolResponse {
       const out = tool(request.args, { state, ctx, cwd: request.cwd, stdin: request.stdin });
       return { code: 0, stdout: out.stdout, stderr: out.stderr ?? "" };
     } catch (error) {
+      // Leaves the state unwritten, so the call is recorded once, when it comes back with stdin.
+      if (error instanceof StdinRequired) throw error;
       if (error instanceof HelpRequested) {
         return { code: 0, stdout: `Usage: ${request.name} [options] [args...]\n`, stderr: "" };
       }
