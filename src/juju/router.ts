@@ -1,10 +1,10 @@
 import { Action, ActionFailure } from "./action.ts";
+import type { ActionHandler, HookContext, HookHandler, HookName } from "./context.ts";
 import {
   eventFromEnvironment,
   type ActionEvent,
   type JujuEvent,
   type RelationHookKind,
-  type UnitHookName,
 } from "./event.ts";
 import { HookTools, spawnTool, type ToolRunner } from "./hook-tools.ts";
 import { Logger } from "./logger.ts";
@@ -12,20 +12,6 @@ import { Model } from "./model.ts";
 import type { DispatchObserver } from "./observer.ts";
 import { processOutput, type Output } from "./output.ts";
 import { stackFrames } from "./stack-trace.ts";
-
-export interface HookContext<E extends JujuEvent = JujuEvent> {
-  readonly event: E;
-  readonly model: Model;
-  readonly log: Logger;
-}
-
-export interface ActionContext extends HookContext<ActionEvent> {
-  readonly action: Action;
-}
-
-export type HookHandler = (context: HookContext) => void | Promise<void>;
-export type ActionHandler = (context: ActionContext) => void | Promise<void>;
-export type HookName = UnitHookName | `${string}-relation-${RelationHookKind}`;
 
 export interface RouterOptions {
   readonly peerEndpoints?: readonly string[];

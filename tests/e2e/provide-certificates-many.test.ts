@@ -11,11 +11,11 @@ import { makeCa } from "../x509/fixtures.ts";
 import { distinctKeyCsrs, issueFor } from "./batch-fixtures.ts";
 import { CHARM_DIR, OPERATOR } from "./harness.ts";
 
-/** The params-file script of README's "Working with a separate PKI team", as printed there. */
+/** The params-file script of docs/how-to/pki-team-batches.md, as printed there. */
 function readmeScript(): string {
-  const readme = readFileSync(join(CHARM_DIR, "README.md"), "utf8");
+  const readme = readFileSync(join(CHARM_DIR, "docs/how-to/pki-team-batches.md"), "utf8");
   const block = /```sh\n(\s*# build-params\.sh[\s\S]*?)```/.exec(readme)?.[1];
-  assert.ok(block, "README has the build-params.sh script");
+  assert.ok(block, "docs/how-to/pki-team-batches.md has the build-params.sh script");
   return block.replace(/^ {3}/gm, "");
 }
 

@@ -111,8 +111,8 @@ webRequests.forEach((request, i) =>
 writeFileSync(join(work, "ca.pem"), pkiCa.pem);
 console.log(`  signed/: ${readdirSync(join(work, "signed")).join(" ")}`);
 
-say("Build a params file with README's script and hand the whole batch back in one run");
-const readme = readFileSync(join(CHARM_DIR, "README.md"), "utf8");
+say("Build a params file with the how-to's script and hand the whole batch back in one run");
+const readme = readFileSync(join(CHARM_DIR, "docs/how-to/pki-team-batches.md"), "utf8");
 const script = /```sh\n(\s*# build-params\.sh[\s\S]*?)```/.exec(readme)?.[1] ?? "";
 writeFileSync(join(work, "build-params.sh"), script.replace(/^ {3}/gm, ""));
 shell("sh build-params.sh signed");
