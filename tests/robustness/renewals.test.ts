@@ -87,7 +87,10 @@ describe("a request never renews the certificate issued for it", () => {
     const held = entryFor(await ofRelation(juju, 0), first);
     assert.deepEqual([held.has_certificate, held.renews], [true, null]);
     const text = await juju.action("get-certificate-request", { "relation-id": 0, format: "text" });
-    assert.match(text.results["result"] ?? "", /alpha\/0\s+certificate\s+EC P-256\s+no\s+-\s+x500UniqueIdentifier=/);
+    assert.match(
+      text.results["result"] ?? "",
+      /alpha\/0\s+certificate\s+EC P-256\s+no\s+-\s+x500UniqueIdentifier=/,
+    );
 
     const revoked = await juju.action("revoke-certificate", {
       "certificate-signing-request": b64(first),
