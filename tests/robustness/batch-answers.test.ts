@@ -99,6 +99,21 @@ describe("a batch keeps what was already published on the relation", () => {
       publishedOn(juju, 0).map((entry) => entry.certificate_signing_request),
       [issued, third],
     );
+    const states = await juju.action("get-certificate-request", { "relation-id": 0 });
+    assert.deepEqual(
+      (
+        JSON.parse(states.results["result"] ?? "null") as {
+          unit_name: string;
+          has_certificate: boolean;
+          rejected: string | null;
+        }[]
+      ).map(({ unit_name, has_certificate, rejected }) => [unit_name, has_certificate, rejected]),
+      [
+        ["alpha/0", true, null],
+        ["alpha/1", false, "not for this CA"],
+        ["alpha/2", true, null],
+      ],
+    );
   });
 });
 

@@ -3,6 +3,7 @@
 // does), a newline breaks the text table, an ESC drives the operator's terminal. Every listing
 // and both provide actions must complete and show such characters escaped (RFC 4514 §2.4 hex
 // pairs of their UTF-8 bytes); printable non-ASCII text, an emoji included, is shown as it is.
+// The RFC 4514 specials, RDN order and typed SANs are checked here too, for `npm run mutants`.
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
@@ -19,6 +20,8 @@ const b64 = (text: string) => Buffer.from(text).toString("base64");
 interface Case {
   readonly what: string;
   readonly commonName: string;
+  /** An O before the CN, when given: a subject of two RDNs. */
+  readonly organization?: string;
   readonly type?: StringType;
   /** The subject as the listings must show it. */
   readonly shown: string;
@@ -66,6 +69,29 @@ const CASES: readonly Case[] = [
     sans: [{ dns: "nul\0san.example" }, { dns: "esc\x1b[2Jsan.example" }],
     shownSans: ["DNS:nul\\00san.example", "DNS:esc\\1B[2Jsan.example"],
   },
+  {
+    what: "RFC 4514 specials that would make it read as another name",
+    commonName: 'evil.example,O=Bank+OU="x"<y>;z\\',
+    shown: 'CN=evil.example\\,O\\=Bank\\+OU\\=\\"x\\"\\<y\\>\\;z\\\\',
+  },
+  { what: "a leading # and a trailing space", commonName: "#hash ", shown: "CN=\\#hash\\ " },
+  {
+    what: "two RDNs, the most specific first",
+    organization: "Org\x1b",
+    commonName: "two.example",
+    shown: "CN=two.example,O=Org\\1B",
+  },
+  {
+    what: "IP, email and URI SANs",
+    commonName: "typed.example",
+    shown: "CN=typed.example",
+    sans: [
+      { ip: Buffer.from([10, 0, 0, 7]) },
+      { email: "ops\x07@typed.example" },
+      { uri: "spiffe://typed.example/\x1b" },
+    ],
+    shownSans: ["IP:10.0.0.7", "email:ops\\07@typed.example", "URI:spiffe://typed.example/\\1B"],
+  },
 ];
 
 /**
@@ -75,10 +101,13 @@ const CASES: readonly Case[] = [
 // eslint-disable-next-line no-control-regex -- control characters are what it finds
 const RAW_CONTROL = /[\0-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]/;
 
-const csrOf = ({ commonName, type, sans }: Case): string =>
+const csrOf = ({ commonName, organization, type, sans }: Case): string =>
   rawCsr({
     key: generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey,
-    subject: [{ oid: OID.commonName, value: commonName, ...(type ? { type } : {}) }],
+    subject: [
+      ...(organization === undefined ? [] : [{ oid: OID.organization, value: organization }]),
+      { oid: OID.commonName, value: commonName, ...(type ? { type } : {}) },
+    ],
     ...(sans ? { sans } : {}),
   });
 const csrs = CASES.map(csrOf);
