@@ -40,7 +40,7 @@ export const OID_X500_UNIQUE_IDENTIFIER = "2.5.4.45";
 const UNPRINTABLE = /[\0-\x1f\x7f-\x9f\u2028\u2029]/g;
 
 /** Text with each unprintable character as RFC 4514 hex pairs of its UTF-8 bytes ("\\0A"). */
-export function escapeUnprintable(text: string): string {
+function escapeUnprintable(text: string): string {
   return text.replace(UNPRINTABLE, (char) =>
     [...Buffer.from(char, "utf8")]
       .map((byte) => `\\${byte.toString(16).toUpperCase().padStart(2, "0")}`)
