@@ -6,6 +6,10 @@
 //   npm run mutants -- --only=C01,X03    some of them
 //   npm run mutants -- --list            the list, checked for stale `find` texts, nothing run
 //   npm run mutants -- --no-baseline     skip the first run of the named files on the intact copy
+//
+// The last line says `killed N of M`, followed, when N < M, by the ids that survived, went stale
+// (their `find` text is gone or not unique) or broke the build. The exit code is 0 only when
+// every mutant was killed.
 import { spawn } from "node:child_process";
 import {
   cpSync,
@@ -209,27 +213,38 @@ async function main(): Promise<number> {
       );
       if (reason) console.log(`       ${reason}`);
     }
+    console.log(`${chosen.length} mutants, ${stale} stale`);
     return stale > 0 ? 1 : 0;
   }
   const dir = scratchCopy();
   console.log(`${chosen.length} mutants, in a copy at ${dir}`);
-  const tally = { killed: 0, survived: 0, stale: 0, broken: 0 };
+  const byKind: Record<Outcome["kind"], string[]> = {
+    killed: [],
+    survived: [],
+    stale: [],
+    broken: [],
+  };
   try {
     if (baseline && !(await checkBaseline(dir, chosen))) return 2;
     for (const mutant of chosen) {
       const outcome = await tryMutant(dir, mutant);
-      tally[outcome.kind] += 1;
+      byKind[outcome.kind].push(mutant.id);
       console.log(describeOutcome(mutant, outcome));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const score = chosen.length === 0 ? 0 : (100 * tally.killed) / chosen.length;
-  console.log(
-    `mutants: ${tally.killed} killed, ${tally.survived} survived, ${tally.stale} stale, ` +
-      `${tally.broken} broken of ${chosen.length}; score ${score.toFixed(1)}%`,
-  );
-  return tally.killed === chosen.length ? 0 : 1;
+  console.log(summary(byKind, chosen.length));
+  return byKind.killed.length === chosen.length ? 0 : 1;
+}
+
+/** The last line of a run: `killed N of N`, then which were not killed and why. */
+function summary(byKind: Readonly<Record<Outcome["kind"], string[]>>, total: number): string {
+  const notKilled = (["survived", "stale", "broken"] as const)
+    .filter((kind) => byKind[kind].length > 0)
+    .map((kind) => `${kind}: ${byKind[kind].join(", ")}`);
+  const line = `killed ${byKind.killed.length} of ${total}`;
+  return notKilled.length === 0 ? line : `${line}; ${notKilled.join("; ")}`;
 }
 
 process.exitCode = await main();

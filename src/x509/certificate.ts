@@ -9,7 +9,7 @@ import {
   id_ce_keyUsage,
 } from "@peculiar/asn1-x509";
 import { describeKey } from "./keys.ts";
-import { commonNameOf, formatName, sansOf } from "./names.ts";
+import { commonNameOf, escapeAttributeValue, formatName, sansOf } from "./names.ts";
 import { DerError, TAG, childrenOf, encodingOf, expectTag, readOnly } from "./der.ts";
 import { CERTIFICATE, PemError, readOnePem, toPem, type PemBlock } from "./pem.ts";
 
@@ -146,6 +146,8 @@ export function parseCertificate(pem: string, input?: string): ParsedCertificate
 
 /** A short name for messages: its common name, else its subject, else its serial number. */
 export function certificateLabel(certificate: ParsedCertificate): string {
-  if (certificate.commonName !== undefined) return `CN=${certificate.commonName}`;
+  if (certificate.commonName !== undefined) {
+    return `CN=${escapeAttributeValue(certificate.commonName)}`;
+  }
   return certificate.subject === "" ? `serial ${certificate.serialNumber}` : certificate.subject;
 }

@@ -67,12 +67,20 @@ export function spkiDer(key: KeyObject): Buffer {
   return key.export({ format: "der", type: "spki" });
 }
 
-/** A public key as node exports it: two encodings of one key come out the same. */
+/** A public key in one encoding per key: two encodings of one key come out the same. */
 export function normalizedSpki(spki: Buffer): Buffer {
-  return spkiDer(createPublicKey({ key: spki, format: "der", type: "spki" }));
+  const key = createPublicKey({ key: spki, format: "der", type: "spki" });
+  // node exports an EC key as it was read, its point compressed or its curve explicit; a JWK
+  // holds only the curve's name and the point, so an EC key read back from one is exported
+  // named and uncompressed.
+  return spkiDer(
+    key.asymmetricKeyType === "ec"
+      ? createPublicKey({ key: key.export({ format: "jwk" }), format: "jwk" })
+      : key,
+  );
 }
 
-/** True when both are the same public key (same SubjectPublicKeyInfo). */
+/** True when both are the same public key, however each was encoded. */
 export function samePublicKey(a: KeyObject, b: KeyObject): boolean {
-  return spkiDer(a).equals(spkiDer(b));
+  return a.equals(b);
 }

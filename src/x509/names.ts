@@ -33,11 +33,24 @@ const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
 export const OID_COMMON_NAME = "2.5.4.3";
 export const OID_X500_UNIQUE_IDENTIFIER = "2.5.4.45";
 
-function escapeValue(value: string): string {
-  // RFC 4514 §2.4: escape the specials, a leading "#" or space, a trailing space, and NUL.
-  return value
-    .replace(/[\\,+"<>;=]/g, (c) => `\\${c}`)
-    .replace(/\0/g, "\\00")
+// Control characters (C0, DEL, C1) and the line and paragraph separators: a requirer may put
+// them in its CSR, and shown raw they break a table's lines, drive the operator's terminal, or
+// (NUL) make node refuse to spawn the hook tool that would carry them.
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
+const UNPRINTABLE = /[\0-\x1f\x7f-\x9f\u2028\u2029]/g;
+
+/** Text with each unprintable character as RFC 4514 hex pairs of its UTF-8 bytes ("\\0A"). */
+function escapeUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE, (char) =>
+    [...Buffer.from(char, "utf8")]
+      .map((byte) => `\\${byte.toString(16).toUpperCase().padStart(2, "0")}`)
+      .join(""),
+  );
+}
+
+/** RFC 4514 §2.4: the specials, a leading "#" or space, a trailing space, and the unprintable. */
+export function escapeAttributeValue(value: string): string {
+  return escapeUnprintable(value.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`))
     .replace(/^([#\s])/, "\\$1")
     .replace(/(\s)$/, "\\$1");
 }
@@ -56,7 +69,7 @@ export function attributeText(value: AttributeValue): string | undefined {
 
 function formatValue(value: AttributeValue): string {
   const text = attributeText(value);
-  if (text !== undefined) return escapeValue(text);
+  if (text !== undefined) return escapeAttributeValue(text);
   // A value of another ASN.1 type (a BIT STRING x500UniqueIdentifier, say): "#" and its DER.
   return value.anyValue === undefined ? "" : `#${Buffer.from(value.anyValue).toString("hex")}`;
 }
@@ -98,10 +111,12 @@ export function commonNameOf(name: Name): string | undefined {
 
 /** One alternative name in OpenSSL's config syntax: "DNS:a.example", "IP:10.0.0.1". */
 export function formatGeneralName(name: GeneralName): string {
-  if (name.dNSName !== undefined) return `DNS:${name.dNSName}`;
+  if (name.dNSName !== undefined) return `DNS:${escapeUnprintable(name.dNSName)}`;
   if (name.iPAddress !== undefined) return `IP:${name.iPAddress}`;
-  if (name.rfc822Name !== undefined) return `email:${name.rfc822Name}`;
-  if (name.uniformResourceIdentifier !== undefined) return `URI:${name.uniformResourceIdentifier}`;
+  if (name.rfc822Name !== undefined) return `email:${escapeUnprintable(name.rfc822Name)}`;
+  if (name.uniformResourceIdentifier !== undefined) {
+    return `URI:${escapeUnprintable(name.uniformResourceIdentifier)}`;
+  }
   if (name.registeredID !== undefined) return `RID:${name.registeredID}`;
   if (name.directoryName !== undefined) return `dirName:${formatName(name.directoryName)}`;
   if (name.otherName !== undefined) return `otherName:${name.otherName.typeId}`;

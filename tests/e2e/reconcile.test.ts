@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { everyAction } from "../actions-yaml.ts";
 import type { Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, signCsr } from "../x509/fixtures.ts";
 import {
@@ -52,21 +53,22 @@ describe("every hook reconciles requests and answers", () => {
     assert.ok(entry, "the leader published a certificate");
     const csr = base64(entry.certificate_signing_request);
     // Every action of actions.yaml, each with parameters it would accept on the leader.
-    const actions: [string, Record<string, unknown>][] = [
-      ["get-outstanding-certificate-requests", {}],
-      ["get-certificate-request", { "relation-id": relationId }],
-      [
-        "provide-certificate",
-        {
-          "certificate-signing-request": csr,
-          certificate: base64(entry.certificate),
-          "ca-certificate": base64(entry.ca),
-        },
-      ],
-      ["get-issued-certificates", {}],
-      ["revoke-certificate", { "certificate-signing-request": csr }],
-      ["reject-certificate-request", { "certificate-signing-request": csr, reason: "test" }],
-    ];
+    const actions = everyAction<Record<string, unknown>>({
+      "get-outstanding-certificate-requests": {},
+      "get-certificate-request": { "relation-id": relationId },
+      "provide-certificate": {
+        "certificate-signing-request": csr,
+        certificate: base64(entry.certificate),
+        "ca-certificate": base64(entry.ca),
+      },
+      "provide-certificates": {
+        certificates: base64(entry.certificate),
+        "ca-certificate": base64(entry.ca),
+      },
+      "get-issued-certificates": {},
+      "revoke-certificate": { "certificate-signing-request": csr },
+      "reject-certificate-request": { "certificate-signing-request": csr, reason: "test" },
+    });
     const published = sim.relationData(relationId, OPERATOR);
     const logged = sim.logs(nonLeader).length;
     for (const [action, params] of actions) {

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { serializeProvidedCertificates } from "../../src/interface/provided-certificates.ts";
+import { everyAction } from "../actions-yaml.ts";
 import { MemoryJuju, OPERATOR, wroteRelation } from "./memory-juju.ts";
 import { buildPool, type PoolEntry } from "./pool.ts";
 
@@ -76,17 +77,19 @@ describe("relation-id 0 names relation 0, not every relation", () => {
 
 describe("a non-leader refuses every action", () => {
   const nonLeader = `${OPERATOR}/1`;
-  const actions: [string, Record<string, unknown>][] = [
-    ["get-outstanding-certificate-requests", {}],
-    ["get-certificate-request", { "relation-id": 1 }],
-    ["provide-certificate", provideParams(onOne)],
-    ["get-issued-certificates", {}],
-    ["revoke-certificate", { "certificate-signing-request": b64(issuedOnOne.csr) }],
-    [
-      "reject-certificate-request",
-      { "certificate-signing-request": b64(onOne.csr), reason: "not ours" },
-    ],
-  ];
+  // Every action of actions.yaml, each with parameters it would accept on the leader.
+  const actions = everyAction<Record<string, unknown>>({
+    "get-outstanding-certificate-requests": {},
+    "get-certificate-request": { "relation-id": 1 },
+    "provide-certificate": provideParams(onOne),
+    "provide-certificates": { certificates: b64(onOne.certificate), "ca-certificate": b64(ca) },
+    "get-issued-certificates": {},
+    "revoke-certificate": { "certificate-signing-request": b64(issuedOnOne.csr) },
+    "reject-certificate-request": {
+      "certificate-signing-request": b64(onOne.csr),
+      reason: "not ours",
+    },
+  });
 
   for (const [name, params] of actions) {
     it(`${name} on a non-leader says to run it on the leader, logs no error, writes nothing`, async () => {

@@ -200,6 +200,12 @@ export class MemoryJuju {
     };
 
     const runner: ToolRunner = (tool, args, stdin) => {
+      // As node's spawnSync does for the real tools: an argv element holding NUL throws before
+      // the tool runs.
+      const withNul = args.findIndex((arg) => arg.includes("\0"));
+      if (withNul !== -1) {
+        throw new TypeError(`The argument 'args[${withNul}]' must be a string without null bytes`);
+      }
       calls.push([tool, ...args]);
       return this.fault?.(tool, args) ?? answer(tool, args, stdin);
     };
