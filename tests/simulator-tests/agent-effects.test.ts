@@ -14,7 +14,7 @@ test("the agent shows 'installing charm software' until start, then unknown if t
   const sim = await Simulator.create();
   const charm = copyFixture();
   const seen = join(mkdtempSync(join(tmpdir(), "status-")), "seen");
-  const record = `status-get --format=json >> ${shq(seen)}\n`;
+  const record = `status-get --include-data --format=json >> ${shq(seen)}\n`;
   writeScript(charm, "install", record);
   writeScript(charm, "config-changed", record);
   await sim.deploy("app", charm, { units: 1 });
