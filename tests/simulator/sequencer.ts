@@ -1,13 +1,14 @@
 // Runs the units' agents until the model is quiescent: each unit in turn asks the resolver
 // (resolver.ts) for its next operation and performs it, until no unit has anything to do.
-// Juju runs the units' agents at once; here they take turns, each until it is idle, in unit
-// name order. Only the order of relations within one unit is drawn at random (seed.ts), as Juju's
-// is.
+// Juju runs the units' agents at once, so it promises no order between units; here they take
+// turns, each until it is idle, in an order drawn from the seed (seed.ts) every round, as the
+// order in which a unit visits its relations is.
 import { beforeHook, commitHook, recordHookEnd, removeUnit } from "./hook-effects.ts";
 import { startRetry } from "./hook-retry.ts";
 import { compareUnits, isLeader } from "./model.ts";
 import { describeOperation, nextOperation, type Operation } from "./resolver.ts";
 import { runHookProcess, type Paths, type RunOutcome } from "./runner.ts";
+import { shuffled } from "./seed.ts";
 import { readState, updateState, type HookRequest } from "./state.ts";
 
 export class Sequencer {
@@ -22,7 +23,8 @@ export class Sequencer {
     let performed = 0;
     for (;;) {
       let progressed = false;
-      for (const unit of Object.keys(readState(this.paths.dir).units).sort(compareUnits)) {
+      const units = Object.keys(readState(this.paths.dir).units).sort(compareUnits);
+      for (const unit of shuffled(units, this.random)) {
         for (;;) {
           const op = updateState(this.paths.dir, (s) => nextOperation(s, unit, this.random));
           if (op === null) break;
