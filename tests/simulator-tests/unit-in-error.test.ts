@@ -88,3 +88,16 @@ test("the other side sees a unit in error join a new relation only once it is re
   assert.equal(joinedAppOne(), true);
   assert.ok(since(sim, mark, "app/1").includes("app/1 upstream-relation-created"));
 });
+
+test("a failed leader-elected retried after leadership has moved on is skipped, not run", async () => {
+  const { sim, charm } = await withAppOneInError();
+  await sim.resolve("app/1");
+  writeScript(charm, "leader-elected", failsOnce());
+  await sim.setLeader("app/1");
+  assert.equal(sim.agentStatus("app/1").message, 'hook failed: "leader-elected"');
+  await sim.setLeader("app/0");
+  const mark = sim.hookLog().length;
+  await sim.resolve("app/1");
+  assert.deepEqual(since(sim, mark, "app/1"), []);
+  assert.equal(sim.agentStatus("app/1").status, "idle");
+});

@@ -85,6 +85,19 @@ function afterHook(record: Unit, hook: string, unitStatusSet: boolean): void {
 }
 
 /**
+ * A hook committed without running: `juju resolve --no-retry` (operation/skip.go), or a
+ * leader-elected whose unit is no longer leader (runhook.go Prepare, ErrSkipExecute).
+ */
+export function recordHookSkipped(state: State, unit: string, hook: HookRequest): void {
+  const record = state.units[unit];
+  if (!record) return;
+  record.failedHook = null;
+  record.retry = null;
+  record.agent = { status: "idle", message: "", data: {} };
+  commitHook(state, unit, hook);
+}
+
+/**
  * Commit: what the unit now knows it has done. Nothing for a hook a test ran by hand. A unit that
  * has not started gets start queued after config-changed.
  */

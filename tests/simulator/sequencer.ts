@@ -3,7 +3,7 @@
 // Juju runs the units' agents at once, so it promises no order between units; here they take
 // turns, each until it is idle, in an order drawn from the seed (seed.ts) every round, as the
 // order in which a unit visits its relations is.
-import { beforeHook, commitHook, recordHookEnd, removeUnit } from "./hook-effects.ts";
+import { beforeHook, recordHookEnd, recordHookSkipped, removeUnit } from "./hook-effects.ts";
 import { startRetry } from "./hook-retry.ts";
 import { compareUnits, isLeader } from "./model.ts";
 import { describeOperation, nextOperation, type Operation } from "./resolver.ts";
@@ -74,7 +74,7 @@ export class Sequencer {
         // runhook.go Prepare: leader-elected is skipped (and committed) once the unit is no
         // longer leader by the time it would run.
         if (hook.hook === "leader-elected" && !isLeader(state, unit)) {
-          commitHook(state, unit, hook);
+          recordHookSkipped(state, unit, hook);
           return true;
         }
         beforeHook(state, unit, hook.hook);
@@ -105,11 +105,7 @@ export class Sequencer {
       if (!record.failedHook) throw new Error(`unit "${unit}" is not in an error state`);
       const hook = record.failedHook;
       record.retry = null;
-      if (!retry) {
-        record.failedHook = null;
-        record.agent = { status: "idle", message: "", data: {} };
-        commitHook(state, unit, hook);
-      }
+      if (!retry) recordHookSkipped(state, unit, hook);
       return hook;
     });
     if (retry) await this.runHook(unit, failed);
