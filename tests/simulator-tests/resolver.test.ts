@@ -2,7 +2,10 @@
 // and the model's state (resolver.ts, relation-resolver.ts after Juju 3.6's
 // internal/worker/uniter/resolver.go, leadership/resolver.go and relation/resolver.go).
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { configHash } from "../simulator/model.ts";
 import { describeOperation, nextOperation } from "../simulator/resolver.ts";
 import { seededRandom, shuffled } from "../simulator/seed.ts";
@@ -245,5 +248,30 @@ describe("the order of relations comes from the seed", () => {
       "app/0 db1-relation-changed (db/0)",
       "app/0 db2-relation-changed (db/0)",
     ]);
+  });
+});
+
+describe("the seed of a test process", () => {
+  const seedModule = join(dirname(fileURLToPath(import.meta.url)), "../simulator/seed.ts");
+  /** A process that draws the seed, then exits with `code`; its stderr. */
+  function exitWith(code: number, env: Record<string, string> = {}): string {
+    const script =
+      `const { defaultSeed } = await import(${JSON.stringify(seedModule)});\n` +
+      `defaultSeed(); process.exitCode = ${code};`;
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      {
+        env: { ...process.env, SIM_SEED: "", ...env },
+        encoding: "utf8",
+      },
+    );
+    return run.stderr;
+  }
+
+  test("a process that fails prints the seed to replay; SIM_SEED fixes it; a passing one is quiet", () => {
+    assert.match(exitWith(1), /SIM_SEED=\d+; run again with SIM_SEED=\d+/);
+    assert.match(exitWith(1, { SIM_SEED: "4242" }), /SIM_SEED=4242/);
+    assert.equal(exitWith(0), "");
   });
 });
