@@ -95,12 +95,12 @@ function writeAnswers(state: State, unit: string, root: string): string {
     const view = relation.views[unit];
     const local = relation.ends.find((end) => end.app === app);
     const remote = relation.ends.find((end) => end.app !== app) ?? relation.ends[0];
-    if (!view || view.broken || !local) continue;
+    if (!view || !local) continue;
     const ids = byEndpoint.get(local.endpoint) ?? [];
     ids.push(`${local.endpoint}:${relation.id}`);
     byEndpoint.set(local.endpoint, ids);
     const r = String(relation.id);
-    put(root, ["relation-list", "--format=json", "-r", r], json([...view.joined].sort()));
+    put(root, ["relation-list", "--format=json", "-r", r], json(Object.keys(view.members).sort()));
     put(root, ["relation-list", "--format=json", "--app", "-r", r], json(remote.app));
     for (const [owner, bag] of Object.entries(relation.unitData)) {
       put(root, ["relation-get", "--format=json", "-r", r, "-", owner], json(bag));

@@ -13,7 +13,12 @@ import {
 import { writeCsrs, writesCaFlag } from "../tests/requirers/writers.ts";
 import type { LibraryVersion } from "../tests/requirers/types.ts";
 import { Simulator } from "../tests/simulator/index.ts";
-import { addUnitRecord, createApplication, createRelation } from "../tests/simulator/lifecycle.ts";
+import {
+  addUnitRecord,
+  createApplication,
+  createRelation,
+  recordAsSettled,
+} from "../tests/simulator/lifecycle.ts";
 import { addressSettings } from "../tests/simulator/model.ts";
 import { updateState } from "../tests/simulator/state.ts";
 import type { CsrFactory } from "./csrs.ts";
@@ -88,21 +93,23 @@ export async function buildModel(spec: ModelSpec, csrs: CsrFactory): Promise<Ben
   const relations: BenchRelation[] = [];
   let serial = 0;
   const operatorUnits = updateState(sim.dir, (state) => {
-    createApplication(state, OPERATOR, CHARM_DIR, {}, sim.dir);
+    createApplication(state, OPERATOR, CHARM_DIR, {});
     const operators = Array.from({ length: spec.operatorUnits ?? 1 }, () =>
-      addUnitRecord(state, OPERATOR),
+      addUnitRecord(state, OPERATOR, sim.dir),
     );
     for (let r = 0; r < spec.relations; r++) {
       const app = `req${r}`;
-      createApplication(state, app, requirerCharmDir(), {}, sim.dir);
-      const units = Array.from({ length: spec.unitsPerRelation }, () => addUnitRecord(state, app));
+      createApplication(state, app, requirerCharmDir(), {});
+      const units = Array.from({ length: spec.unitsPerRelation }, () =>
+        addUnitRecord(state, app, sim.dir),
+      );
       const relation = createRelation(state, `${OPERATOR}:certificates`, `${app}:certificates`);
       for (const unit of operators) {
-        relation.views[unit] = { joined: [...units], departed: [], broken: false };
+        relation.views[unit] = { created: true, members: {}, appMembers: {}, changedPending: null };
         relation.unitData[unit] = addressSettings(state.units[unit]!);
       }
       for (const unit of units) {
-        relation.views[unit] = { joined: [...operators], departed: [], broken: false };
+        relation.views[unit] = { created: true, members: {}, appMembers: {}, changedPending: null };
         const format = FORMAT_MIX[serial % FORMAT_MIX.length]!;
         const requests = Array.from({ length: spec.csrsPerUnit }, () => {
           const n = serial++;
@@ -133,10 +140,8 @@ export async function buildModel(spec: ModelSpec, csrs: CsrFactory): Promise<Ben
       };
       relations.push({ id: relation.id, app, units });
     }
-    for (const unit of Object.values(state.units)) {
-      Object.assign(unit, { installed: true, started: true });
-      unit.agent = { status: "idle", message: "", data: {} };
-    }
+    // Every unit's own record as after all its hooks (members, versions, leadership, config).
+    recordAsSettled(state);
     return operators;
   });
   return {

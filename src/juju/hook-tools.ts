@@ -1,5 +1,5 @@
 import type * as ChildProcess from "node:child_process";
-import { splitForArgv } from "./argv.ts";
+import { MAX_ARG_STRLEN, splitForArgv } from "./argv.ts";
 import { requireBuiltin } from "./builtin.ts";
 import { settingsYaml } from "./settings-yaml.ts";
 import { HookToolError, HookToolOutputError } from "./errors.ts";
@@ -37,6 +37,18 @@ export const spawnTool: ToolRunner = (tool, args, stdin) => {
 };
 
 export type LogLevel = "DEBUG" | "INFO" | "WARNING" | "ERROR";
+
+/** What a message cut to fit one argv element ends with. */
+export const CUT_MARKER = " …[cut: longer than one argument may be]";
+
+/**
+ * The message as one argv element: whole if it fits, else its start, cut between characters,
+ * with CUT_MARKER. Past the element limit the exec would fail and the message be lost.
+ */
+export function fitOneArgument(message: string): string {
+  if (Buffer.byteLength(message, "utf8") < MAX_ARG_STRLEN) return message;
+  return splitForArgv(message, Buffer.byteLength(CUT_MARKER, "utf8"))[0] + CUT_MARKER;
+}
 export type WorkloadStatus = "active" | "blocked" | "waiting" | "maintenance";
 
 /**
@@ -98,20 +110,23 @@ export class HookTools {
     if (args.length > 0) this.write("action-set", args);
   }
 
+  /** The message goes out as one argv element, so a long one is cut (fitOneArgument). */
   actionFail(message: string): void {
-    this.write("action-fail", ["--", message]);
+    this.write("action-fail", ["--", fitOneArgument(message)]);
   }
 
+  /** As actionFail: one argv element, cut if it must be. */
   actionLog(message: string): void {
-    this.write("action-log", ["--", message]);
+    this.write("action-log", ["--", fitOneArgument(message)]);
   }
 
+  /** As actionFail: one argv element, cut if it must be. */
   statusSet(status: WorkloadStatus, message: string, application = false): void {
     this.write("status-set", [
       `--application=${application ? "True" : "False"}`,
       status,
       "--",
-      message,
+      fitOneArgument(message),
     ]);
   }
 

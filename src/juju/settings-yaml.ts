@@ -36,7 +36,8 @@ export function settingsYaml(settings: Readonly<Record<string, string>>): string
   return `{${parts.join(",")}}`;
 }
 
-function escapeForYamlV2(json: string): string {
+/** JSON text with what yaml.v2 would reread differently written as \u escapes. */
+export function escapeForYamlV2(json: string): string {
   return json.replace(
     REREAD_BY_YAML_V2,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,

@@ -6,6 +6,8 @@
 //     action) prints "Operation N failed to schedule any tasks:" and the errors on stderr and
 //     exits 0 with nothing on stdout (cmd/juju/action/common.go processOperationResults,
 //     numTasks == 0; ctx.Infof writes to stderr);
+//   - `juju run --params` reads its file with gopkg.in/yaml.v2 (cmd/juju/action/run.go), which
+//     refuses control characters and folds NEL, LS and PS (hook-tool/yaml-v2-reader.ts);
 //   - on a k8s model, add-unit takes only -n and remove-unit only an application with
 //     --num-units (cmd/juju/application/addunit.go, removeunit.go validateCAASRemoval).
 // `juju status` answers come from the test, one per call, the last repeated.
@@ -13,6 +15,8 @@ import { appendFileSync, readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { parse } from "yaml";
 import { actionSchema, validateParams } from "../simulator/action-schema.ts";
+import { RunError } from "../simulator/hook-tool/tool.ts";
+import { readAsYamlV2 } from "../simulator/hook-tool/yaml-v2-reader.ts";
 import type { FakeJujuConfig } from "./fake-juju.ts";
 
 const VALUE_FLAGS = new Set([
@@ -78,6 +82,16 @@ function readAsJuju(path: string): string {
   }
 }
 
+/** The params file's text as yaml.v2 would take it; its refusal is juju's error. */
+function asYamlV2Reads(text: string): string {
+  try {
+    return readAsYamlV2(text);
+  } catch (error) {
+    if (error instanceof RunError) throw new Exit(1, `ERROR ${error.message}\n`);
+    throw error;
+  }
+}
+
 function calls(command: string): number {
   return readFileSync(config.log, "utf8")
     .split("\n")
@@ -88,7 +102,8 @@ function run({ positional, flags }: Parsed): string {
   const [unit, action] = positional;
   if (unit === undefined || action === undefined) throw new Exit(2, "ERROR no unit specified\n");
   const paramsFile = flags.get("--params");
-  const params = paramsFile === undefined ? {} : (parse(readAsJuju(paramsFile)) ?? {});
+  const params =
+    paramsFile === undefined ? {} : (parse(asYamlV2Reads(readAsJuju(paramsFile))) ?? {});
   const actions = parse(readFileSync(config.actionsYaml, "utf8")) as Record<string, object>;
   const spec = actions[action];
   const error =

@@ -91,6 +91,16 @@ describe("juju driver with a juju that is not a snap", () => {
   let driver: JujuDriver | undefined;
   afterEach(async () => driver?.destroy());
 
+  it("writes action params that juju's yaml.v2 reads back unchanged, line separators and controls too", async () => {
+    const fake = await fakeJuju({ snap: false });
+    driver = await open(fake, charmAt(join(fake.outside, "pack")));
+    const reason = 'a\u0085b\u2028c\u2029d\u007fe\u0090f\ufeffg \\ "quoted" <tag> & é🔐';
+    const params = { "certificate-signing-request": "csr", reason, "relation-id": 3 };
+    const outcome = await driver.runAction("op/0", "reject-certificate-request", params);
+    assert.equal(outcome.status, "completed");
+    assert.deepEqual(JSON.parse(String(outcome.results["params"])), params);
+  });
+
   it("deploys the charm where it is and keeps params files in the temporary directory", async () => {
     const fake = await fakeJuju({ snap: false });
     const charm = charmAt(fake.outside);

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { escapeForYamlV2 } from "../../src/juju/settings-yaml.ts";
 import { packCharm } from "../../scripts/pack/charm.ts";
 import { hostJujuArch, isArch } from "../../scripts/pack/node-runtime.ts";
 import { CHARM_DIR } from "../e2e/harness.ts";
@@ -236,9 +237,11 @@ export class JujuDriver implements Driver {
     action: string,
     params: Record<string, unknown> = {},
   ): Promise<ActionOutcome> {
-    // A params file keeps values as they are: `k=v` on the command line is read as YAML.
+    // A params file keeps values as they are: `k=v` on the command line is read as YAML. juju
+    // reads the file with yaml.v2 (cmd/juju/action/run.go), which refuses or folds some
+    // characters that JSON leaves raw; escaped, they come back as they were.
     const name = `params-${randomBytes(4).toString("hex")}.json`;
-    const file = this.scratch.write(name, JSON.stringify(params));
+    const file = this.scratch.write(name, escapeForYamlV2(JSON.stringify(params)));
     const args = ["run", unit, action, "--params", file, "--format=json", "--wait=5m"];
     let output: JujuOutput;
     try {

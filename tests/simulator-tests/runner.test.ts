@@ -46,7 +46,7 @@ test("a dispatch gets exactly the environment of spec §1.2, argv [dispatch], cw
   const state = fx.sim.state();
   const contextId = env["JUJU_CONTEXT_ID"]!;
   assert.match(contextId, /^app\/0-cluster-relation-departed-[0-9a-f]{32}$/);
-  const charmDir = fx.sim.charmDir("app");
+  const charmDir = fx.sim.charmDir("app/0");
   assert.deepEqual(env, {
     JUJU_DISPATCH_PATH: "hooks/cluster-relation-departed",
     CHARM_DIR: charmDir,
@@ -233,7 +233,7 @@ test("a hook's PATH holds no Node.js, so the project's dispatch runs the charm's
     path: string;
     leader: string;
   };
-  assert.equal(seen.argv0, join(sim.charmDir("app"), "bin", "node"));
+  assert.equal(seen.argv0, join(sim.charmDir("app/0"), "bin", "node"));
   const dirs = seen.path.split(":");
   assert.equal(dirs[0], sim.toolsDir);
   assert.equal(dirs.length, 1 + SYSTEM_PATH.split(":").length);

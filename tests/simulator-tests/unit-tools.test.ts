@@ -44,8 +44,9 @@ describe("status tools", () => {
       message: "--looks like a flag",
       data: {},
     });
-    const history = fx.sim.state().units["app/0"]!.history.map((s) => s.status);
-    assert.deepEqual(history, ["maintenance", "active"]);
+    // First the agent's own: "installing charm software", then unknown after start.
+    const history = fx.sim.statusHistory("app/0").map((s) => s.status);
+    assert.deepEqual(history, ["maintenance", "unknown", "maintenance", "active"]);
   });
 
   test("status-set --application needs leadership", async () => {

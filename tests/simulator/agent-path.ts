@@ -59,12 +59,14 @@ export function agentPath(): string {
 }
 
 /**
- * Where the unit agent unpacks the charm: <simDir>/charms/<app>, each entry a link into the
- * charm's source directory, and bin/node a link to the Node.js running the simulator unless the
- * charm ships one (a packed charm does).
+ * Where the unit agent unpacks the charm: each unit has its own, as Juju's
+ * /var/lib/juju/agents/unit-<app>-<n>/charm (internal/worker/uniter/paths.go), here
+ * <simDir>/agents/unit-<app>-<n>/charm. Each entry is a link into the charm's source directory,
+ * and bin/node a link to the Node.js running the simulator unless the charm ships one (a packed
+ * charm does). What a unit writes there is its own.
  */
-export function deployCharmDir(simDir: string, app: string, sourceDir: string): string {
-  const dir = join(simDir, "charms", app);
+export function deployCharmDir(simDir: string, unit: string, sourceDir: string): string {
+  const dir = join(simDir, "agents", `unit-${unit.replace("/", "-")}`, "charm");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "bin"), { recursive: true });
   refreshCharmDir(dir, sourceDir);

@@ -78,7 +78,7 @@ function showUnit(state: State, name: string): string {
       const local = localEnd(r, unit.app);
       const remote = remoteEnd(r, unit.app);
       const related: Record<string, unknown> = {};
-      for (const other of r.views[name]!.joined)
+      for (const other of Object.keys(r.views[name]!.members).sort())
         related[other] = { "in-scope": true, data: r.unitData[other] ?? {} };
       return {
         "relation-id": r.id,
@@ -117,9 +117,13 @@ async function run(
     if (text !== "") lines.push(text);
   }
   console.log(lines.join("\n"));
-  if (result.exitCode >= 1) {
+  // `juju run` fails on the task's return-code alone (cmd/juju/action/common.go waitForTasks),
+  // not on its status: a task failed by action-fail, or whose changes could not be committed,
+  // may still have return code 0.
+  const code = Number(result.results["return-code"] ?? 0);
+  if (code >= 1) {
     console.error(
-      `ERROR the following task failed:\n - id "${result.id}" with return code ${result.exitCode}`,
+      `ERROR the following task failed:\n - id "${result.id}" with return code ${code}`,
     );
     return 1;
   }

@@ -2,7 +2,7 @@
 // JUJU_DISPATCH_PATH, and nothing inherited from the process that runs the simulator.
 import { agentPath } from "./agent-path.ts";
 import { agentSocketPath } from "./agent-socket.ts";
-import { agentCharmDir, getApp, getRelation, getUnit, relationKey } from "./model.ts";
+import { getRelation, getUnit, relationKey, unitCharmDir } from "./model.ts";
 import type { HookContext, State } from "./state.ts";
 
 export const JUJU_VERSION = "3.6.4";
@@ -17,11 +17,11 @@ export function hookPath(toolsDir: string): string {
 
 export function hookEnv(state: State, ctx: HookContext, simDir: string, toolsDir: string) {
   const unit = getUnit(state, ctx.unit);
-  const app = getApp(state, unit.app);
+  const charmDir = unitCharmDir(state, ctx.unit);
   const env: Record<string, string> = {
     JUJU_DISPATCH_PATH: ctx.kind === "action" ? `actions/${ctx.name}` : `hooks/${ctx.name}`,
-    CHARM_DIR: agentCharmDir(app),
-    JUJU_CHARM_DIR: agentCharmDir(app),
+    CHARM_DIR: charmDir,
+    JUJU_CHARM_DIR: charmDir,
     JUJU_CONTEXT_ID: ctx.id,
     JUJU_HOOK_NAME: ctx.kind === "action" ? "" : ctx.name,
     JUJU_AGENT_SOCKET_ADDRESS: agentSocketPath(simDir),

@@ -11,12 +11,10 @@ import {
   applyConfig,
   createApplication,
   createRelation,
-  joinAll,
-  startUnit,
-  tearDownRelation,
-  tearDownUnit,
+  removeRelation,
+  removeUnit,
 } from "./lifecycle.ts";
-import { agentCharmDir, appOf, getApp, getRelation, getUnit, unitsOfApp } from "./model.ts";
+import { appOf, getApp, getRelation, getUnit, unitCharmDir } from "./model.ts";
 import {
   defaultHookTimeoutMs,
   runActionProcess,
@@ -24,6 +22,7 @@ import {
   type HookSpec,
   type Paths,
 } from "./runner.ts";
+import { defaultSeed, seededRandom } from "./seed.ts";
 import { Sequencer } from "./sequencer.ts";
 import {
   emptyState,
@@ -32,7 +31,6 @@ import {
   writeState,
   type Fault,
   type HookLogEntry,
-  type HookRequest,
   type LogLine,
   type State,
   type Status,
@@ -42,6 +40,7 @@ import { ensureJujuc, installTools } from "./tools-install.ts";
 
 export type { HookRun, HookSpec } from "./runner.ts";
 export type { Fault, HookLogEntry, HookRequest, LogLine, State, Status } from "./state.ts";
+export { SEED_ENV } from "./seed.ts";
 
 export interface ActionRun {
   id: number;
@@ -68,6 +67,11 @@ export interface CreateOptions {
    * from hanging forever. Default: $SIM_HOOK_TIMEOUT_MS, else 10 minutes.
    */
   hookTimeoutMs?: number;
+  /**
+   * Draws the order in which a unit visits its relations, which Juju leaves to Go's map order.
+   * Default: $SIM_SEED, else a seed drawn once per process and printed if the process fails.
+   */
+  seed?: number;
 }
 
 export class Simulator {
@@ -75,9 +79,10 @@ export class Simulator {
 
   private constructor(
     private readonly paths: Paths,
+    readonly seed: number,
     maxHooks?: number,
   ) {
-    this.seq = new Sequencer(paths, maxHooks);
+    this.seq = new Sequencer(paths, seededRandom(seed), maxHooks);
   }
 
   static async create(options: CreateOptions = {}): Promise<Simulator> {
@@ -93,7 +98,8 @@ export class Simulator {
     const toolsDir = installTools(dir, ensureJujuc());
     await serveAgentSocket(dir);
     const hookTimeoutMs = options.hookTimeoutMs ?? defaultHookTimeoutMs();
-    return new Simulator({ dir, toolsDir, hookTimeoutMs }, options.maxHooks);
+    const seed = options.seed ?? defaultSeed();
+    return new Simulator({ dir, toolsDir, hookTimeoutMs }, seed, options.maxHooks);
   }
 
   get dir(): string {
@@ -104,84 +110,79 @@ export class Simulator {
     return this.paths.toolsDir;
   }
 
-  /** The directory the application's hooks run in, as CHARM_DIR tells them. */
-  charmDir(app: string): string {
-    return agentCharmDir(getApp(this.state(), app));
+  /** The directory the unit's hooks run in, as CHARM_DIR tells them: each unit has its own. */
+  charmDir(unit: string): string {
+    return unitCharmDir(this.state(), unit);
   }
 
   state(): State {
     return readState(this.paths.dir);
   }
 
-  /** install → leader-elected (unit 0) / leader-settings-changed → config-changed → start per unit. */
+  /**
+   * `juju deploy`: the application and its units. Each unit then runs install, relation-created
+   * for the relations it enters, leader-elected or leader-settings-changed, config-changed and
+   * start, and meets the others, as its resolver decides.
+   */
   async deploy(
     app: string,
     charmDir: string,
     options: { units?: number; config?: Record<string, unknown> } = {},
   ): Promise<void> {
-    const units = updateState(this.paths.dir, (state) => {
-      createApplication(state, app, charmDir, options.config ?? {}, this.paths.dir);
-      return Array.from({ length: options.units ?? 1 }, () => addUnitRecord(state, app));
+    updateState(this.paths.dir, (state) => {
+      createApplication(state, app, charmDir, options.config ?? {});
+      for (let i = 0; i < (options.units ?? 1); i++) addUnitRecord(state, app, this.paths.dir);
     });
-    for (const unit of units) await startUnit(this.seq, this.paths.dir, unit);
-    for (const relation of this.relationsOf(app)) await joinAll(this.seq, this.paths.dir, relation);
     await this.seq.settle();
   }
 
-  /** A new unit runs its deploy sequence, then meets every unit it is related to, both ways. */
+  /** `juju add-unit`: a new unit, which then runs its deploy sequence and meets the others. */
   async addUnit(app: string): Promise<string> {
-    const unit = updateState(this.paths.dir, (state) => addUnitRecord(state, app));
-    await startUnit(this.seq, this.paths.dir, unit);
-    for (const relation of this.relationsOf(app)) await joinAll(this.seq, this.paths.dir, relation);
+    const unit = updateState(this.paths.dir, (state) => addUnitRecord(state, app, this.paths.dir));
     await this.seq.settle();
     return unit;
   }
 
-  /** `juju integrate a:ep b:ep`: -created on every unit, then -joined/-changed per unit pair. */
+  /** `juju integrate a:ep b:ep`: every idle unit of both sides enters the relation's scope. */
   async integrate(a: string, b: string): Promise<number> {
     const relation = updateState(this.paths.dir, (state) => createRelation(state, a, b));
-    const state = this.state();
-    for (const end of relation.ends) {
-      for (const unit of unitsOfApp(state, end.app)) await this.seq.created(unit, relation.id);
-    }
-    await joinAll(this.seq, this.paths.dir, relation.id);
     await this.seq.settle();
     return relation.id;
   }
 
+  /** `juju remove-relation`: each unit in it departs its members and breaks it. */
   async removeRelation(id: number): Promise<void> {
-    await tearDownRelation(this.seq, this.paths.dir, id);
+    updateState(this.paths.dir, (state) => removeRelation(state, id));
     await this.seq.settle();
   }
 
+  /** `juju remove-unit`: others see it depart; it departs, breaks, stops and is removed. */
   async removeUnit(unit: string): Promise<void> {
-    await tearDownUnit(this.seq, this.paths.dir, unit);
+    updateState(this.paths.dir, (state) => removeUnit(state, unit));
     await this.seq.settle();
   }
 
-  /** leader-elected on the new leader, leader-settings-changed on the others. */
+  /** Leadership moves to unit: it accepts it (leader-elected) once idle; the old leader resigns. */
   async setLeader(unit: string): Promise<void> {
-    const app = appOf(unit);
     updateState(this.paths.dir, (state) => {
       getUnit(state, unit);
-      getApp(state, app).leader = unit;
+      getApp(state, appOf(unit)).leader = unit;
     });
-    await this.seq.fire(unit, "leader-elected");
-    for (const other of unitsOfApp(this.state(), app)) {
-      if (other !== unit) await this.seq.fire(other, "leader-settings-changed");
-    }
-    await this.seq.settle();
-  }
-
-  /** `juju config app k=v`: config-changed on every unit. null resets a key to its default. */
-  async config(app: string, values: Record<string, unknown>): Promise<void> {
-    updateState(this.paths.dir, (state) => applyConfig(state, app, values));
-    for (const unit of unitsOfApp(this.state(), app)) await this.seq.fire(unit, "config-changed");
     await this.seq.settle();
   }
 
   /**
-   * One hook and nothing else; follow-ups of its writes wait for the next settle(). A unit in
+   * `juju config app k=v`: null resets a key to its default. Units run config-changed only if
+   * a value really changed, as Juju compares a hash of the settings.
+   */
+  async config(app: string, values: Record<string, unknown>): Promise<void> {
+    updateState(this.paths.dir, (state) => applyConfig(state, app, values));
+    await this.seq.settle();
+  }
+
+  /**
+   * One hook and nothing else, as if Juju had run it: what it writes reaches the others at the
+   * next settle(), and the unit records nothing of it (no relation version, no hash). A unit in
    * error runs no hook but its failed one, so this throws: use resolve() or advanceTime().
    */
   async runHook(unit: string, hook: string, spec: HookSpec = {}): Promise<HookRun> {
@@ -192,7 +193,7 @@ export class Simulator {
           "until the failed one is retried; call resolve() or advanceTime()",
       );
     }
-    const outcome = await this.seq.run(unit, { hook, spec }, true);
+    const outcome = (await this.seq.runHook(unit, { hook, spec, scripted: true }))!;
     const { exitCode, stdout, stderr, toolCalls, skipped } = outcome;
     return { exitCode, stdout, stderr, toolCalls, skipped };
   }
@@ -221,7 +222,6 @@ export class Simulator {
       action,
       insertDefaults(schema, given),
     );
-    this.seq.queueFollowUps(target, outcome);
     await this.seq.settle();
     const task = this.state().tasks.find((t) => t.id === outcome.taskId)!;
     return {
@@ -237,15 +237,15 @@ export class Simulator {
     };
   }
 
-  /** Runs the follow-up hooks Juju would fire until nothing is left; throws if it never ends. */
+  /** Runs every hook the units owe until none owes any; throws if that never ends. */
   async settle(): Promise<void> {
     await this.seq.settle();
   }
 
   /**
    * `juju resolve <unit>`: re-runs the failed hook (Juju 3's default), or with retry: false
-   * (`--no-retry`) marks it done without running it. Once the unit is out of error it runs every
-   * hook that fell due meanwhile, then the model settles. Throws if the unit is not in error.
+   * (`--no-retry`) marks it done without running it. Once out of error the unit runs what the
+   * model's state calls for now, then the model settles. Throws if the unit is not in error.
    */
   async resolve(unit: string, options: { retry?: boolean } = {}): Promise<void> {
     await this.seq.resolve(unit, options.retry ?? true);
@@ -273,11 +273,6 @@ export class Simulator {
     return this.state().clock;
   }
 
-  /** The hooks a unit in error will run once its failed hook has succeeded, in order. */
-  owedHooks(unit: string): HookRequest[] {
-    return getUnit(this.state(), unit).owed;
-  }
-
   /** Every hook and action run so far, in order (skipped hooks of a charm without dispatch excluded). */
   hookLog(): HookLogEntry[] {
     return this.state().hookLog;
@@ -285,6 +280,13 @@ export class Simulator {
 
   unitStatus(unit: string): Status {
     return getUnit(this.state(), unit).workload;
+  }
+
+  /** Every workload status the unit had, in order, the agent's own included; kept after removal. */
+  statusHistory(unit: string): Status[] {
+    const state = this.state();
+    const removed = state.removedUnits[unit];
+    return removed ?? getUnit(state, unit).history;
   }
 
   agentStatus(unit: string): Status {
@@ -307,8 +309,8 @@ export class Simulator {
   }
 
   /**
-   * Replaces a databag as if its owner had committed it. With notify, the other side's
-   * -changed hooks are queued for the next settle().
+   * Replaces a databag as if its owner had committed it. With notify, the bag gets a new
+   * settings version, so the units watching it run -changed at the next settle().
    */
   setRelationData(
     relationId: number,
@@ -316,21 +318,12 @@ export class Simulator {
     data: Record<string, string>,
     options: { notify?: boolean } = {},
   ): void {
-    const relation = updateState(this.paths.dir, (state) => {
-      const rel = getRelation(state, relationId);
-      const bags = unitOrApp.includes("/") ? rel.unitData : rel.appData;
+    updateState(this.paths.dir, (state) => {
+      const relation = getRelation(state, relationId);
+      const bags = unitOrApp.includes("/") ? relation.unitData : relation.appData;
       bags[unitOrApp] = { ...data };
-      return rel;
+      if (options.notify) relation.versions[unitOrApp] = (relation.versions[unitOrApp] ?? 0) + 1;
     });
-    if (options.notify) {
-      const unit = unitOrApp.includes("/");
-      this.seq.queueChanged(
-        relation,
-        unit ? appOf(unitOrApp) : unitOrApp,
-        unit ? unitOrApp : null,
-        !unit,
-      );
-    }
   }
 
   /** The next `times` calls of tool (whose joined args contain argsContains) fail as given. */
@@ -343,11 +336,5 @@ export class Simulator {
         ...fault,
       });
     });
-  }
-
-  private relationsOf(app: string): number[] {
-    return this.state()
-      .relations.filter((r) => !r.dying && r.ends.some((e) => e.app === app))
-      .map((r) => r.id);
   }
 }

@@ -1,14 +1,13 @@
-// The model changes an operator makes (deploy, add-unit, integrate, remove-*, config, leader
-// change) and the hook sequences Juju runs for them (spec §1.4).
+// The model changes an operator makes (deploy, add-unit, integrate, remove-*, config). They only
+// change the model; the hooks each unit then runs are the resolver's to decide (resolver.ts).
 import { resolve } from "node:path";
 import { deployCharmDir } from "./agent-path.ts";
 import { readCharm } from "./charm.ts";
-import { dropGoneRelations } from "./hook-effects.ts";
-import { appOf, compareUnits, getApp, getRelation, remoteUnits } from "./model.ts";
-import type { Sequencer } from "./sequencer.ts";
-import { readState, updateState, type Relation, type State } from "./state.ts";
+import { configHash, getApp, getRelation, getUnit } from "./model.ts";
+import { dropGoneRelations, remoteSnapshot, synchronizeScopes } from "./relation-resolver.ts";
+import type { Relation, State } from "./state.ts";
 
-export function addUnitRecord(state: State, app: string): string {
+export function addUnitRecord(state: State, app: string, simDir: string): string {
   const application = getApp(state, app);
   const name = `${app}/${application.nextUnit++}`;
   const n = state.nextMachine++;
@@ -17,23 +16,25 @@ export function addUnitRecord(state: State, app: string): string {
     app,
     machine: String(n),
     address: `10.0.${Math.floor(n / 240)}.${(n % 240) + 10}`,
+    charmDir: deployCharmDir(simDir, name, application.charmDir),
     workload: { status: "unknown", message: "", data: {} },
     agent: { status: "allocating", message: "", data: {} },
     history: [],
     logs: [],
     installed: false,
     started: false,
+    stopped: false,
     dying: false,
+    leader: false,
+    leaderSettingsVersion: 0,
+    configHash: "",
+    statusSet: false,
     failedHook: null,
-    owed: [],
+    queuedHook: null,
     retry: null,
   };
   application.leader ??= name;
   return name;
-}
-
-function relationsOf(state: State, app: string): Relation[] {
-  return state.relations.filter((r) => !r.dying && r.ends.some((e) => e.app === app));
 }
 
 export function createApplication(
@@ -41,14 +42,12 @@ export function createApplication(
   app: string,
   charmDir: string,
   config: Record<string, unknown>,
-  simDir: string,
 ): void {
   if (state.applications[app]) throw new Error(`application "${app}" already exists`);
   const charm = readCharm(charmDir);
   state.applications[app] = {
     name: app,
     charmDir: resolve(charmDir),
-    agentCharmDir: deployCharmDir(simDir, app, resolve(charmDir)),
     endpoints: charm.endpoints,
     actions: charm.actions,
     options: charm.options,
@@ -58,6 +57,7 @@ export function createApplication(
     version: "",
     nextUnit: 0,
     leaderSettings: {},
+    leaderSettingsVersion: 1,
   };
   applyConfig(state, app, config);
   for (const [endpoint, spec] of Object.entries(charm.endpoints)) {
@@ -73,6 +73,7 @@ export function createApplication(
       unitData: {},
       appData: {},
       views: {},
+      versions: {},
       dying: false,
     });
   }
@@ -112,31 +113,6 @@ function typedOption(key: string, type: string, value: unknown): unknown {
     throw bad();
   }
   return text;
-}
-
-/** install → -created for every relation of the app → leadership hook → config-changed → start. */
-export async function startUnit(seq: Sequencer, dir: string, unit: string): Promise<void> {
-  await seq.fire(unit, "install");
-  const state = readState(dir);
-  for (const relation of relationsOf(state, appOf(unit))) await seq.created(unit, relation.id);
-  const leader = readState(dir).applications[appOf(unit)]?.leader === unit;
-  await seq.fire(unit, leader ? "leader-elected" : "leader-settings-changed");
-  await seq.fire(unit, "config-changed");
-  await seq.fire(unit, "start");
-}
-
-/** Every unit of the relation meets every remote unit it has not met yet. */
-export async function joinAll(seq: Sequencer, dir: string, relationId: number): Promise<void> {
-  const state = readState(dir);
-  const relation = getRelation(state, relationId);
-  const units = Object.keys(relation.views).sort(compareUnits);
-  for (const unit of units) {
-    for (const remote of remoteUnits(state, relation, unit)) {
-      const current = readState(dir).relations.find((r) => r.id === relationId);
-      if (!current?.views[unit] || current.views[unit].joined.includes(remote)) continue;
-      await seq.joined(unit, remote, relationId);
-    }
-  }
 }
 
 export function parseEndpointRef(
@@ -185,53 +161,53 @@ export function createRelation(state: State, a: string, b: string): Relation {
     unitData: {},
     appData: {},
     views: {},
+    versions: {},
     dying: false,
   };
   state.relations.push(relation);
   return relation;
 }
 
-/** Departed for each remote unit on every unit, then broken on every unit; then it is gone. */
-export async function tearDownRelation(seq: Sequencer, dir: string, relationId: number) {
-  const relation = updateState(dir, (state) => {
-    const rel = getRelation(state, relationId);
-    if (rel.peer) throw new Error("cannot remove a peer relation");
-    rel.dying = true;
-    return rel;
-  });
-  const units = Object.keys(relation.views).sort(compareUnits);
-  for (const unit of units) {
-    for (const remote of [...relation.views[unit]!.joined].sort(compareUnits)) {
-      await seq.departed(unit, remote, relationId, remote);
-    }
-  }
-  for (const unit of units) await seq.broken(unit, relationId);
-  updateState(dir, dropGoneRelations);
+/**
+ * `juju remove-relation`: the relation dies. Each unit in its scope then departs its members and
+ * breaks it; it goes once the last has left (at once if no unit had entered it).
+ */
+export function removeRelation(state: State, relationId: number): void {
+  const relation = getRelation(state, relationId);
+  if (relation.peer) throw new Error("cannot remove a peer relation");
+  relation.dying = true;
+  dropGoneRelations(state);
 }
 
-/** Others see the unit depart; the unit departs, breaks, stops and is removed. */
-export async function tearDownUnit(seq: Sequencer, dir: string, unit: string): Promise<void> {
-  updateState(dir, (state) => {
-    const record = state.units[unit];
-    if (!record) throw new Error(`unit "${unit}" not found`);
-    record.dying = true;
-  });
-  const relations = relationsOf(readState(dir), appOf(unit)).filter((r) => r.views[unit]);
-  for (const relation of relations) {
-    for (const [other, view] of Object.entries(relation.views)) {
-      if (other !== unit && view.joined.includes(unit))
-        await seq.departed(other, unit, relation.id, unit);
+/** `juju remove-unit`: the unit dies; it departs, breaks, stops and is removed in its turn. */
+export function removeUnit(state: State, unit: string): void {
+  getUnit(state, unit).dying = true;
+}
+
+/**
+ * Makes every unit's own record match the model, as if each had run every hook it owes: for a
+ * model written straight into the state (bench/model.ts), so that the next settle() runs
+ * nothing that a real model at rest would not.
+ */
+export function recordAsSettled(state: State): void {
+  for (const unit of Object.keys(state.units)) synchronizeScopes(state, unit);
+  for (const unit of Object.values(state.units)) {
+    const app = getApp(state, unit.app);
+    Object.assign(unit, {
+      installed: true,
+      started: true,
+      leader: app.leader === unit.name,
+      leaderSettingsVersion: app.leaderSettingsVersion,
+      configHash: configHash(app),
+      failedHook: null,
+      queuedHook: null,
+    });
+    unit.agent = { status: "idle", message: "", data: {} };
+  }
+  for (const relation of state.relations) {
+    for (const unit of Object.keys(relation.views)) {
+      const { members, appMembers } = remoteSnapshot(state, relation, unit);
+      relation.views[unit] = { created: true, members, appMembers, changedPending: null };
     }
   }
-  for (const relation of relations) {
-    const view = readState(dir).relations.find((r) => r.id === relation.id)?.views[unit];
-    for (const remote of [...(view?.joined ?? [])].sort(compareUnits)) {
-      await seq.departed(unit, remote, relation.id, unit);
-    }
-    // Juju never fires -broken for a peer relation.
-    if (!relation.peer) await seq.broken(unit, relation.id);
-  }
-  // The unit, and leadership, go once remove has run (hook-effects.ts): not while it is in error.
-  await seq.fire(unit, "stop");
-  await seq.fire(unit, "remove");
 }

@@ -17,9 +17,10 @@ export function getApp(state: State, name: string): Application {
   return app;
 }
 
-/** The charm directory hooks run in (agent-path.ts deployCharmDir); older states lack one. */
-export function agentCharmDir(app: Application): string {
-  return app.agentCharmDir ?? app.charmDir;
+/** The unit's charm directory, where its hooks run (agent-path.ts deployCharmDir). */
+export function unitCharmDir(state: State, unit: string): string {
+  const record = getUnit(state, unit);
+  return record.charmDir ?? getApp(state, record.app).charmDir;
 }
 
 export function getRelation(state: State, id: number): Relation {
@@ -47,7 +48,7 @@ export function relationKey(relation: Relation, app: string): string {
   return `${localEnd(relation, app).endpoint}:${relation.id}`;
 }
 
-/** A relation the unit has entered (created) and not yet left (its view is removed after broken). */
+/** A relation whose scope the unit has entered and not yet left (it leaves once -broken ran). */
 export function unitRelation(state: State, unit: string, id: number): Relation | undefined {
   const relation = state.relations.find((r) => r.id === id);
   return relation && relation.views[unit] ? relation : undefined;
@@ -64,14 +65,6 @@ export function compareUnits(a: string, b: string): number {
   const [appA, numA] = [appOf(a), Number(a.slice(a.lastIndexOf("/") + 1))];
   const [appB, numB] = [appOf(b), Number(b.slice(b.lastIndexOf("/") + 1))];
   return appA === appB ? numA - numB : appA < appB ? -1 : 1;
-}
-
-/** Units on the other side of the relation from unit: the remote app's, or the other peers. */
-export function remoteUnits(state: State, relation: Relation, unit: string): string[] {
-  const app = appOf(unit);
-  return unitsOfApp(state, remoteEnd(relation, app).app).filter(
-    (u) => u !== unit && relation.views[u] !== undefined && !state.units[u]?.dying,
-  );
 }
 
 /** The keys Juju writes into every unit databag when the unit enters the relation's scope. */
@@ -93,4 +86,17 @@ export function effectiveConfig(app: Application): Record<string, unknown> {
   for (const [key, option] of Object.entries(app.options)) config[key] = option.default ?? null;
   for (const [key, value] of Object.entries(app.config)) config[key] = value;
   return config;
+}
+
+/**
+ * Stands for the hash the agent watches (WatchConfigSettingsHash): it changes only when a value
+ * does, so setting a key to the value it has runs no config-changed.
+ */
+export function configHash(app: Application): string {
+  const config = effectiveConfig(app);
+  return JSON.stringify(
+    Object.keys(config)
+      .sort()
+      .map((key) => [key, config[key]]),
+  );
 }

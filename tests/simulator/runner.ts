@@ -7,9 +7,8 @@ import { join } from "node:path";
 import { refreshCharmDir } from "./agent-path.ts";
 import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
-import { startRetry } from "./hook-retry.ts";
-import { agentCharmDir, appOf, getApp, getUnit, unitRelation } from "./model.ts";
-import { refuseOversizedSettings } from "./settings-commit.ts";
+import { appOf, getApp, getUnit, unitCharmDir, unitRelation } from "./model.ts";
+import { oversizedSettings } from "./settings-commit.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
 export interface HookSpec {
@@ -20,6 +19,7 @@ export interface HookSpec {
 }
 
 export interface HookRun {
+  /** The process's exit status; 1 for a hook that exited 0 but whose changes Juju could not commit. */
   exitCode: number;
   stdout: string;
   stderr: string;
@@ -29,18 +29,15 @@ export interface HookRun {
   skipped: boolean;
 }
 
-/** A databag that a committed hook changed; the sequencer turns these into -changed hooks. */
-export interface CommittedWrite {
-  relationId: number;
-  writer: string;
-  application: boolean;
-}
-
 export interface RunOutcome extends HookRun {
-  writes: CommittedWrite[];
-  leaderSettingsChanged: boolean;
   /** stdout and stderr as Juju keeps them for an action's results (hook-output.ts). */
   captured: { stdout: string; stderr: string };
+  /** Killed by SIGTERM or SIGKILL (not by the simulator's own guard): Juju's ErrTerminated. */
+  terminated: boolean;
+  /** Why Juju could not commit what the process changed, when it exited 0 but could not. */
+  commitError: string | null;
+  /** The charm set its unit's status. */
+  unitStatusSet: boolean;
 }
 
 export interface Paths {
@@ -80,7 +77,7 @@ function newContext(state: State, spec: ContextSpec): HookContext {
     departingUnit: spec.departingUnit ?? "",
     taskId: spec.taskId ?? null,
     pending: {},
-    leaderSettingsChanged: false,
+    unitStatusSet: false,
     toolCalls: [],
   };
 }
@@ -89,6 +86,8 @@ interface ProcessResult {
   exitCode: number;
   stdout: Buffer;
   stderr: Buffer;
+  /** The signal that ended the process, unless the simulator's guard sent it. */
+  signal: NodeJS.Signals | null;
 }
 
 function spawnDispatch(
@@ -105,6 +104,7 @@ function spawnDispatch(
       exitCode: 126,
       stdout: Buffer.alloc(0),
       stderr: Buffer.from(`fork/exec ${path}: permission denied`),
+      signal: null,
     });
   }
   return new Promise((resolvePromise) => {
@@ -125,16 +125,19 @@ function spawnDispatch(
         child.kill("SIGKILL");
       }
     }, timeoutMs);
-    const finish = (exitCode: number, extra = ""): void => {
+    const finish = (exitCode: number, signal: NodeJS.Signals | null, extra = ""): void => {
       clearTimeout(timer);
       resolvePromise({
         exitCode,
         stdout: Buffer.concat(stdout),
         stderr: Buffer.concat([...stderr, Buffer.from(extra + killed)]),
+        signal: killed === "" ? signal : null,
       });
     };
-    child.on("error", (error) => finish(126, `fork/exec ${path}: ${error.message}`));
-    child.on("close", (code, signal) => finish(code ?? (signal ? 128 + signalNumber(signal) : 1)));
+    child.on("error", (error) => finish(126, null, `fork/exec ${path}: ${error.message}`));
+    child.on("close", (code, signal) =>
+      finish(code ?? (signal ? 128 + signalNumber(signal) : 1), signal),
+    );
   });
 }
 
@@ -142,9 +145,8 @@ function signalNumber(signal: NodeJS.Signals): number {
   return signal === "SIGKILL" ? 9 : signal === "SIGTERM" ? 15 : 0;
 }
 
-/** Applies the context's pending relation-set writes; returns the bags that really changed. */
-function commit(state: State, ctx: HookContext): CommittedWrite[] {
-  const writes: CommittedWrite[] = [];
+/** Applies the context's pending relation-set writes, with a new version for each changed bag. */
+function commit(state: State, ctx: HookContext): void {
   for (const [id, pending] of Object.entries(ctx.pending)) {
     const relation = unitRelation(state, ctx.unit, Number(id));
     if (!relation) continue;
@@ -164,10 +166,16 @@ function commit(state: State, ctx: HookContext): CommittedWrite[] {
           changed = true;
         }
       }
-      if (changed) writes.push({ relationId: relation.id, writer: ctx.unit, application });
+      if (!changed) continue;
+      // A new settings version: every unit that watches this bag now owes a -changed.
+      const version = (relation.versions[owner] ?? 0) + 1;
+      relation.versions[owner] = version;
+      // Except the writer: in a peer relation the leader sees its own application's bag, and
+      // it never hears of its own write.
+      const own = relation.views[ctx.unit];
+      if (application && relation.peer && own) own.appMembers[owner] = version;
     }
   }
-  return writes;
 }
 
 async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "missing"> {
@@ -177,9 +185,8 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     return context;
   });
   const state = readState(paths.dir);
-  const app = getApp(state, getUnit(state, spec.unit).app);
-  const charmDir = agentCharmDir(app);
-  if (app.agentCharmDir) refreshCharmDir(app.agentCharmDir, app.charmDir);
+  const charmDir = unitCharmDir(state, spec.unit);
+  refreshCharmDir(charmDir, getApp(state, getUnit(state, spec.unit).app).charmDir);
   if (!existsSync(join(charmDir, "metadata.yaml"))) throw new Error("charm missing from disk");
   const dispatch = join(charmDir, "dispatch");
   if (!existsSync(dispatch)) {
@@ -188,63 +195,39 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
   }
   const env = hookEnv(state, ctx, paths.dir, paths.toolsDir);
   const result = await spawnDispatch(dispatch, charmDir, env, paths.hookTimeoutMs);
+  // runner.go runCharmProcessOnLocal: a process ended by SIGTERM or SIGKILL is ErrTerminated.
+  const terminated = result.signal === "SIGTERM" || result.signal === "SIGKILL";
   return updateState(paths.dir, (s) => {
     const final = s.contexts[ctx.id] ?? ctx;
     delete s.contexts[ctx.id];
     const { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit } = final;
     const entry = { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit };
-    if (result.exitCode === 0 && refuseOversizedSettings(s, final)) result.exitCode = 1;
-    s.hookLog.push({ ...entry, exitCode: result.exitCode });
-    const writes = result.exitCode === 0 ? commit(s, final) : [];
+    // Flush commits only after a clean exit (runner/context/context.go Flush).
+    const commitError = result.exitCode === 0 ? oversizedSettings(s, final) : null;
+    if (result.exitCode === 0 && commitError === null) commit(s, final);
+    const exitCode = spec.kind === "hook" && commitError !== null ? 1 : result.exitCode;
+    s.hookLog.push({ ...entry, exitCode });
     const unit = s.units[spec.unit];
     // runner.go logs a hook's or action's stdout at DEBUG and its stderr at WARNING.
     unit?.logs.push(
       ...logMessages(result.stdout, "DEBUG"),
       ...logMessages(result.stderr, "WARNING"),
     );
-    if (unit && spec.kind === "hook") {
-      if (result.exitCode === 0) {
-        unit.agent = { status: "idle", message: "", data: {} };
-        unit.failedHook = null;
-        unit.retry = null;
-      } else {
-        unit.agent = {
-          status: "error",
-          message: `hook failed: "${spec.name}"`,
-          data: failureData(spec),
-        };
-        unit.failedHook = { hook: spec.name, spec: hookSpecOf(spec) };
-        // A retry already under way has scheduled the next one (sequencer.ts retryDue).
-        if (unit.retry === null && s.automaticallyRetryHooks) unit.retry = startRetry(s.clock);
-      }
+    if (commitError !== null) {
+      unit?.logs.push({ level: "ERROR", message: `cannot apply changes: ${commitError}` });
     }
     return {
-      exitCode: result.exitCode,
+      exitCode,
       stdout: result.stdout.toString("utf8"),
       stderr: result.stderr.toString("utf8"),
       captured: { stdout: actionCapture(result.stdout), stderr: actionCapture(result.stderr) },
       toolCalls: final.toolCalls,
       skipped: false,
-      writes,
-      leaderSettingsChanged: final.leaderSettingsChanged,
+      terminated,
+      commitError,
+      unitStatusSet: final.unitStatusSet,
     };
   });
-}
-
-function hookSpecOf(spec: ContextSpec): HookSpec {
-  const { relationId, remoteUnit, remoteApp, departingUnit } = spec;
-  return Object.fromEntries(
-    Object.entries({ relationId, remoteUnit, remoteApp, departingUnit }).filter(
-      ([, value]) => value !== undefined,
-    ),
-  );
-}
-
-function failureData(spec: ContextSpec): Record<string, unknown> {
-  const data: Record<string, unknown> = { hook: spec.name };
-  if (spec.relationId !== undefined) data["relation-id"] = spec.relationId;
-  if (spec.remoteUnit) data["remote-unit"] = spec.remoteUnit;
-  return data;
 }
 
 export async function runHookProcess(
@@ -254,9 +237,22 @@ export async function runHookProcess(
   spec: HookSpec = {},
 ): Promise<RunOutcome> {
   const outcome = await execute(paths, { ...spec, kind: "hook", unit, name: hook });
-  if (outcome !== "missing") return outcome;
-  const skipped = { exitCode: 0, stdout: "", stderr: "", toolCalls: [], skipped: true };
-  return { ...skipped, writes: [], leaderSettingsChanged: false, captured: NOTHING_CAPTURED };
+  return outcome === "missing" ? nothingRan() : outcome;
+}
+
+/** Juju skips a hook the charm has no dispatch for, and counts it as run. */
+function nothingRan(): RunOutcome {
+  return {
+    exitCode: 0,
+    stdout: "",
+    stderr: "",
+    toolCalls: [],
+    skipped: true,
+    captured: NOTHING_CAPTURED,
+    terminated: false,
+    commitError: null,
+    unitStatusSet: false,
+  };
 }
 
 export interface ActionOutcome extends RunOutcome {
@@ -293,23 +289,37 @@ export async function runActionProcess(
     if (outcome === "missing") {
       task.status = "failed";
       task.message = `action not implemented on unit "${unit}"`;
-      const none = { exitCode: 0, stdout: "", stderr: "", toolCalls: [], skipped: true };
-      return {
-        ...none,
-        writes: [],
-        leaderSettingsChanged: false,
-        captured: NOTHING_CAPTURED,
-        taskId,
-      };
+      return { ...nothingRan(), taskId };
     }
-    task.results["return-code"] = outcome.exitCode;
-    if (outcome.captured.stdout !== "") task.results["stdout"] = outcome.captured.stdout;
-    if (outcome.captured.stderr !== "") task.results["stderr"] = outcome.captured.stderr;
-    if (outcome.exitCode !== 0) {
-      task.failed = true;
-      task.message = `exit status ${outcome.exitCode}`;
-    }
-    task.status = task.failed ? "failed" : "completed";
+    finalizeAction(task, outcome);
     return { ...outcome, taskId };
   });
+}
+
+/**
+ * runner/context/context.go finalizeAction. The runner records return-code (the process's exit
+ * code, -1 when a signal ended it: Go's ProcessState.ExitCode) and any output. action-fail
+ * fails the task with its message; a failed run replaces that message with its error; and when
+ * the changes of a clean run cannot be committed the task fails, the error joins stderr, and
+ * return-code keeps the charm's own code: finalizeAction only replaces a missing or string "0"
+ * one, and the runner stored an int.
+ */
+function finalizeAction(task: State["tasks"][number], outcome: RunOutcome): void {
+  task.results["return-code"] = outcome.terminated ? -1 : outcome.exitCode;
+  if (outcome.captured.stdout !== "") task.results["stdout"] = outcome.captured.stdout;
+  if (outcome.captured.stderr !== "") task.results["stderr"] = outcome.captured.stderr;
+  if (outcome.terminated) {
+    task.failed = true;
+    task.message = "terminated";
+  } else if (outcome.exitCode !== 0) {
+    task.failed = true;
+    task.message = `exit status ${outcome.exitCode}`;
+  } else if (outcome.commitError !== null) {
+    const stderr = task.results["stderr"];
+    task.results["stderr"] =
+      typeof stderr === "string" ? `${stderr}\n${outcome.commitError}` : outcome.commitError;
+    task.failed = true;
+    if (task.message === "") task.message = "committing requested changes failed";
+  }
+  task.status = task.failed ? "failed" : "completed";
 }

@@ -2,8 +2,9 @@
 // Dqlite rows with no natural limit, so it sums each settings map's keys and values when it
 // recomputes the map's hash at commit and fails the transaction past 16 MiB (juju/juju PR
 // #22664, "limit size of charm config and relation settings"); Juju 3.6 keeps each map as one
-// MongoDB document and fails at the 16 MiB BSON limit. Either way the hook fails, nothing it
-// wrote is kept, and every retry fails again. The error text here is the simulator's own.
+// MongoDB document and fails at the 16 MiB BSON limit. Either way the hook fails (an action is
+// failed), nothing it wrote is kept, and every retry fails again. The error text here is the
+// simulator's own.
 import { appOf, unitRelation } from "./model.ts";
 import type { HookContext, State } from "./state.ts";
 
@@ -19,10 +20,10 @@ export function settingsBytes(settings: Readonly<Record<string, string>>): numbe
 }
 
 /**
- * Fails the commit of a hook whose relation writes would leave a settings map over the limit:
- * logs the error as the unit agent does and returns true, so the runner discards the writes.
+ * Why the commit of the context's relation writes would fail: one of them would leave a settings
+ * map over the limit. Null when it can be committed.
  */
-export function refuseOversizedSettings(state: State, ctx: HookContext): boolean {
+export function oversizedSettings(state: State, ctx: HookContext): string | null {
   for (const [id, pending] of Object.entries(ctx.pending)) {
     const relation = unitRelation(state, ctx.unit, Number(id));
     if (!relation) continue;
@@ -36,15 +37,11 @@ export function refuseOversizedSettings(state: State, ctx: HookContext): boolean
       }
       const bytes = settingsBytes(merged);
       if (bytes <= MAX_SETTINGS_BYTES) continue;
-      const unit = state.units[ctx.unit];
-      unit?.logs.push({
-        level: "ERROR",
-        message:
-          `hook "${ctx.name}" failed: cannot commit relation ${relation.id} settings of ` +
-          `${owner}: ${bytes} bytes of keys and values, over the 16 MiB limit`,
-      });
-      return true;
+      return (
+        `cannot commit relation ${relation.id} settings of ${owner}: ` +
+        `${bytes} bytes of keys and values, over the 16 MiB limit`
+      );
     }
   }
-  return false;
+  return null;
 }

@@ -34,7 +34,6 @@ export type ConfigOption = z.infer<typeof ConfigOptionSchema>;
 export const ApplicationSchema = z.object({
   name: z.string(),
   charmDir: z.string(),
-  agentCharmDir: z.string().optional(),
   endpoints: z.record(z.string(), EndpointSchema),
   actions: z.record(z.string(), z.record(z.string(), z.unknown())),
   options: z.record(z.string(), ConfigOptionSchema),
@@ -44,13 +43,23 @@ export const ApplicationSchema = z.object({
   version: z.string(),
   nextUnit: z.number().int(),
   leaderSettings: Bag,
+  /**
+   * Bumped whenever leader-set changes leaderSettings. It starts at 1 because the agent's
+   * watcher reports the settings once when it starts, so a new follower runs one
+   * leader-settings-changed (internal/worker/uniter/remotestate/watcher.go).
+   */
+  leaderSettingsVersion: z.number().int().default(1),
 });
 export type Application = z.infer<typeof ApplicationSchema>;
 
 export const LogLineSchema = z.object({ level: z.string(), message: z.string() });
 export type LogLine = z.infer<typeof LogLineSchema>;
 
-/** A hook as the uniter knows it: its name and the relation context it runs in. */
+/**
+ * A hook as the uniter knows it (hook.Info): its name, the relation context it runs in, and the
+ * settings version of the remote bag it answers, which the unit records once it has run.
+ * `scripted` marks a hook a test ran by hand: it records nothing even once retried.
+ */
 export const HookRequestSchema = z.object({
   hook: z.string(),
   spec: z.object({
@@ -59,6 +68,8 @@ export const HookRequestSchema = z.object({
     remoteApp: z.string().optional(),
     departingUnit: z.string().optional(),
   }),
+  changeVersion: z.number().int().optional(),
+  scripted: z.boolean().optional(),
 });
 export type HookRequest = z.infer<typeof HookRequestSchema>;
 
@@ -66,31 +77,51 @@ export type HookRequest = z.infer<typeof HookRequestSchema>;
 export const HookRetrySchema = z.object({ at: z.number(), nextDelayMs: z.number() });
 export type HookRetry = z.infer<typeof HookRetrySchema>;
 
+/**
+ * A unit: what the model holds of it (status, address, life) and what its agent keeps of its own
+ * progress (operation.State: installed, started, leader, the hashes and versions it last ran
+ * hooks for, the hook it failed or queued). The resolver compares the second with the model.
+ */
 export const UnitSchema = z.object({
   name: z.string(),
   app: z.string(),
   machine: z.string(),
   address: z.string(),
+  /** Where the agent unpacked the charm (agent-path.ts deployCharmDir). */
+  charmDir: z.string().optional(),
   workload: StatusSchema,
   agent: StatusSchema,
   history: z.array(StatusSchema),
   logs: z.array(LogLineSchema),
   installed: z.boolean(),
   started: z.boolean(),
+  stopped: z.boolean().default(false),
   dying: z.boolean(),
+  /** The agent has accepted leadership (queued leader-elected) and not resigned it since. */
+  leader: z.boolean().default(false),
+  leaderSettingsVersion: z.number().int().default(0),
+  /** The config hash the last config-changed ran for; "" before the first. */
+  configHash: z.string().default(""),
+  /** The charm has set the unit's status in a hook that completed (operation.State.StatusSet). */
+  statusSet: z.boolean().default(false),
   /** The hook that failed; the unit runs no other hook until it is retried or skipped. */
   failedHook: HookRequestSchema.nullable().default(null),
-  /** Hooks that became due while the unit was in error, in the order they did. */
-  owed: z.array(HookRequestSchema).default([]),
+  /** A hook the agent must run next (start after config-changed, leader-elected, a killed hook). */
+  queuedHook: HookRequestSchema.nullable().default(null),
   retry: HookRetrySchema.nullable().default(null),
 });
 export type Unit = z.infer<typeof UnitSchema>;
 
-/** What one local unit has seen of a relation: its own hooks move these lists. */
+/**
+ * One unit's own record of a relation it has entered the scope of (relation/state.go): the
+ * settings version it last ran a hook for, per remote unit it has joined and per remote
+ * application, and the unit whose -changed must follow its -joined.
+ */
 export const RelationViewSchema = z.object({
-  joined: z.array(z.string()),
-  departed: z.array(z.string()),
-  broken: z.boolean(),
+  created: z.boolean(),
+  members: z.record(z.string(), z.number().int()),
+  appMembers: z.record(z.string(), z.number().int()),
+  changedPending: z.string().nullable(),
 });
 export type RelationView = z.infer<typeof RelationViewSchema>;
 
@@ -104,8 +135,11 @@ export const RelationSchema = z.object({
   ends: z.tuple([RelationEndSchema, RelationEndSchema]),
   unitData: z.record(z.string(), Bag),
   appData: z.record(z.string(), Bag),
+  /** The units in the relation's scope, each with its own record of it. */
   views: z.record(z.string(), RelationViewSchema),
-  /** Removed by the operator; it goes once every unit has run its -broken. */
+  /** Settings version of each unit's and application's bag, bumped by every change. */
+  versions: z.record(z.string(), z.number().int()).default({}),
+  /** Removed by the operator; it goes once every unit in its scope has left it. */
   dying: z.boolean().default(false),
 });
 export type Relation = z.infer<typeof RelationSchema>;
@@ -138,7 +172,8 @@ export const HookContextSchema = z.object({
   departingUnit: z.string(),
   taskId: z.number().int().nullable(),
   pending: z.record(z.string(), PendingWritesSchema),
-  leaderSettingsChanged: z.boolean(),
+  /** The charm ran status-set for its unit (HookContext.HasExecutionSetUnitStatus). */
+  unitStatusSet: z.boolean().default(false),
   toolCalls: z.array(z.array(z.string())),
 });
 export type HookContext = z.infer<typeof HookContextSchema>;
@@ -176,6 +211,8 @@ export const StateSchema = z.object({
   contexts: z.record(z.string(), HookContextSchema),
   faults: z.array(FaultSchema),
   hookLog: z.array(HookLogEntrySchema),
+  /** The last workload statuses of units that have been removed, so tests can still read them. */
+  removedUnits: z.record(z.string(), z.array(StatusSchema)).default({}),
   /** Virtual milliseconds; only advanceTime() moves it, so no test waits for a retry. */
   clock: z.number().default(0),
   automaticallyRetryHooks: z.boolean().default(true),
@@ -195,6 +232,7 @@ export function emptyState(modelName: string, uuid: string): State {
     contexts: {},
     faults: [],
     hookLog: [],
+    removedUnits: {},
     clock: 0,
     automaticallyRetryHooks: true,
   };

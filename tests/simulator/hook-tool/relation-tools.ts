@@ -1,6 +1,6 @@
 // relation-ids, relation-list, relation-get, relation-set and relation-model-get.
 import { appOf, getRelation, isLeader, localEnd, remoteEnd, unitRelation } from "../model.ts";
-import type { Relation } from "../state.ts";
+import type { Relation, RelationView } from "../state.ts";
 import { checkEmpty, parseFlags, UsageError, type FlagDef } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
 import { parseKeyValues, parseSettingsFile, readSettingsSource } from "./keyvalues.ts";
@@ -31,7 +31,7 @@ export const relationIds: Tool = (args, env) => {
   const ids = env.state.relations
     .filter((r) => {
       const view = r.views[env.ctx.unit];
-      return view !== undefined && !view.broken && localEnd(r, app).endpoint === name;
+      return view !== undefined && !isBroken(r, view) && localEnd(r, app).endpoint === name;
     })
     .map((r) => `${name}:${r.id}`)
     .sort();
@@ -47,9 +47,32 @@ export const relationList: Tool = (args, env) => {
   if (parsed.values.get("app") === true) {
     return { stdout: output(parsed, env.cwd, remoteEnd(relation, app).app) };
   }
-  const members = [...(relation.views[env.ctx.unit]?.joined ?? [])].sort();
-  return { stdout: output(parsed, env.cwd, members) };
+  return { stdout: output(parsed, env.cwd, contextMembers(env, relation)) };
 };
+
+/**
+ * A relation the unit is still in but that relation-ids no longer lists: removed, not a peer
+ * relation, and with no member left (runner/context/contextfactory.go getContextRelations), as
+ * during its -broken.
+ */
+function isBroken(relation: Relation, view: RelationView): boolean {
+  return !relation.peer && relation.dying && Object.keys(view.members).length === 0;
+}
+
+/**
+ * The units relation-list shows: those the unit has recorded as joined, plus the remote unit of
+ * the hook running for this relation, minus the one departing in -departed (contextfactory.go
+ * HookContext: RelationCache.InvalidateMember and RemoveMember).
+ */
+function contextMembers(env: ToolEnv, relation: Relation): string[] {
+  const members = new Set(Object.keys(relation.views[env.ctx.unit]?.members ?? {}));
+  const { remoteUnit, relationId, name } = env.ctx;
+  if (relationId === relation.id && remoteUnit !== "") {
+    if (name.endsWith("-relation-departed")) members.delete(remoteUnit);
+    else members.add(remoteUnit);
+  }
+  return [...members].sort();
+}
 
 /** Committed values overlaid with this hook's pending writes ("" deletes). */
 function withPending(

@@ -34,6 +34,7 @@ export const statusSet: Tool = (args, env) => {
     const unit = getUnit(env.state, env.ctx.unit);
     unit.workload = next;
     unit.history.push(next);
+    env.ctx.unitStatusSet = true;
   }
   return { stdout: "" };
 };
@@ -155,11 +156,16 @@ export const leaderSet: Tool = (args, env) => {
   if (!isLeader(env.state, env.ctx.unit)) {
     throw new RunError("cannot write leadership settings: cannot write settings: not the leader");
   }
-  const bag = getApp(env.state, appOf(env.ctx.unit)).leaderSettings;
+  const app = getApp(env.state, appOf(env.ctx.unit));
+  const bag = app.leaderSettings;
+  let changed = false;
   for (const [k, v] of settings) {
+    if (v === "" ? k in bag : bag[k] !== v) changed = true;
     if (v === "") delete bag[k];
     else bag[k] = v;
   }
-  if (settings.size > 0) env.ctx.leaderSettingsChanged = true;
+  // Applied at once, and only a real change reaches the followers' watchers: each then runs
+  // leader-settings-changed (leadership/resolver.go compares LeaderSettingsVersion).
+  if (changed) app.leaderSettingsVersion += 1;
   return { stdout: "" };
 };
