@@ -20,7 +20,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const PENDING_PAGES = [
   "docs/how-to/signing-policy.md",
   "docs/reference/signing-policy.md",
-  "docs/explanation/simulator-fidelity.md",
 ];
 
 /** Names our application goes by in the docs; `$app` is set to it where a page uses it. */
