@@ -17,10 +17,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
  * Pages other branches are adding, linked already. The lead empties this list once they are
  * merged; a page listed here that exists fails the test, so the list cannot go stale.
  */
-const PENDING_PAGES = [
-  "docs/how-to/signing-policy.md",
-  "docs/reference/signing-policy.md",
-];
+const PENDING_PAGES = ["docs/how-to/signing-policy.md", "docs/reference/signing-policy.md"];
 
 /** Names our application goes by in the docs; `$app` is set to it where a page uses it. */
 const OUR_APPS = new Set(["tls-certificates-operator", "$app", "${app}"]);
