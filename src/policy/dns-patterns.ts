@@ -19,7 +19,12 @@ export function readDnsPattern(text: string): PatternReading {
   const kind = text.startsWith("**.") ? "many" : text.startsWith("*.") ? "one" : "exact";
   const rest = kind === "many" ? text.slice(3) : kind === "one" ? text.slice(2) : text;
   if (rest.includes("*")) return { ok: false, problem: WILDCARD_PROBLEM };
-  if (rest === "") return { ok: false, problem: "a wildcard needs a domain after it" };
+  if (rest === "") {
+    return {
+      ok: false,
+      problem: kind === "exact" ? "is empty" : "a wildcard needs a domain after it",
+    };
+  }
   // Placeholders stand for names that are always valid labels; check the rest with them filled.
   const filled = rest.replace(PLACEHOLDER, "x");
   if (/[{}]/.test(filled)) {
