@@ -126,23 +126,22 @@ function requestedNames(facts: NameFacts): Set<string> {
 }
 
 /**
- * Every way a certificate returned for a request breaks the policy: its names must be allowed
- * and be among the CSR's (a CA that adds a name is caught), its CA flag and key must pass, and
- * its validity must be within max-validity. The request's own violations come first.
+ * Every way a certificate breaks the policy on its own: its names must be allowed and, when the
+ * CSR it answers is given, be among the CSR's (a CA that adds a name is caught); its CA flag and
+ * key must pass; its validity must be within max-validity.
  */
-export function evaluateAnswer(
+export function evaluateCertificate(
   policy: SigningPolicy,
-  request: RequestToJudge,
+  requester: Requester,
   certificate: CertificateFacts,
+  requested?: CsrFacts,
 ): Violation[] {
-  const found = evaluateRequest(policy, request);
-  const { requester, csr } = request;
   const rules = rulesFor(policy, requester.application);
-  if (rules === undefined) return found;
+  if (rules === undefined) return [noRules(requester)];
   const owner = ownerOf(rules, requester);
-  found.push(...judgeNames(certificate, nameRules(rules, requester), "the certificate"));
-  if (!("unreadable" in csr)) {
-    const asked = requestedNames(csr);
+  const found = judgeNames(certificate, nameRules(rules, requester), "the certificate");
+  if (requested !== undefined) {
+    const asked = requestedNames(requested);
     const names = [
       ...certificate.commonNames
         .filter((name) => name !== "")
@@ -180,7 +179,23 @@ export function evaluateAnswer(
       );
     }
   }
-  return unique(found);
+  return found;
+}
+
+/**
+ * A request and the certificate returned for it: the request's violations, then the
+ * certificate's, each said once.
+ */
+export function evaluateAnswer(
+  policy: SigningPolicy,
+  request: RequestToJudge,
+  certificate: CertificateFacts,
+): Violation[] {
+  const requested = "unreadable" in request.csr ? undefined : request.csr;
+  return unique([
+    ...evaluateRequest(policy, request),
+    ...evaluateCertificate(policy, request.requester, certificate, requested),
+  ]);
 }
 
 /** The same violation found in the CSR and in its certificate is said once. */
