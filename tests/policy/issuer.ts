@@ -139,7 +139,7 @@ export interface IssueOptions {
   readonly isCa?: boolean;
 }
 
-/** A certificate for the CSR, signed by the CA, valid from a minute ago. */
+/** A certificate for the CSR, signed by the CA, valid from a minute ago (60 days by default). */
 export function issue(csrPem: string, ca: TestCa, options: IssueOptions = {}): string {
   const { subject, spki, extensions } = csrParts(csrPem);
   const copied = extensions.filter((entry) => {
@@ -148,7 +148,7 @@ export function issue(csrPem: string, ca: TestCa, options: IssueOptions = {}): s
     return id !== "2.5.29.19" && (options.sans === undefined || id !== "2.5.29.17");
   });
   const notBefore = new Date(Date.now() - 60_000);
-  const notAfter = new Date(notBefore.getTime() + (options.days ?? 30) * DAY);
+  const notAfter = new Date(notBefore.getTime() + (options.days ?? 60) * DAY);
   return certificate(
     subject,
     ca.subject,
