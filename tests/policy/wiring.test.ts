@@ -103,6 +103,11 @@ describe("signing policy in hooks and actions (in-process)", () => {
   it("refuse: provide-certificate refuses a violating certificate, naming each violation, and writes nothing", async () => {
     const juju = model({ "signing-policy": POLICY("refuse") });
     await juju.hook("update-status");
+    assert.equal(
+      juju.relation(0).ourAppData["request_errors"],
+      undefined,
+      "refuse rejects nothing",
+    );
     const before = { ...juju.relation(0).ourAppData };
     const run = await provide(juju, csrs.evil, issue(csrs.evil, ca));
     assert.equal(
