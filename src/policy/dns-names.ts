@@ -35,6 +35,22 @@ const invalid = (problem: string, isIpAddress = false): DnsNameReading => ({
  * says what is wrong in the operator's or requirer's terms.
  */
 export function readDnsName(raw: string): DnsNameReading {
+  let reading = remembered.get(raw);
+  if (reading === undefined) {
+    reading = read(raw);
+    // A hook judges the same few thousand names (a CN and its SAN are one); one process each.
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(raw, reading);
+  }
+  return reading;
+}
+
+const MAX_REMEMBERED = 20_000;
+const remembered = new Map<string, DnsNameReading>();
+// Plain ASCII names with no punycode label come out of IDNA only lowercased: skip the call.
+const PLAIN_ASCII = /^(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+function read(raw: string): DnsNameReading {
   if (raw === "") return invalid("is empty");
   if (isIP(raw) !== 0) return invalid("is an IP address, not a DNS name", true);
   if (/\s/u.test(raw)) return invalid("holds whitespace");
@@ -51,7 +67,7 @@ export function readDnsName(raw: string): DnsNameReading {
   if (NUMERIC_LABEL.test(unicodeLabels.at(-1)!)) {
     return invalid("is an IP address, not a DNS name", true);
   }
-  const ascii = domainToASCII(rest);
+  const ascii = PLAIN_ASCII.test(rest) && !/(^|\.)xn--/.test(rest) ? rest : domainToASCII(rest);
   if (ascii === "") return invalid("is not a valid internationalized domain name");
   const labels = ascii.split(".");
   if (NUMERIC_LABEL.test(labels.at(-1)!)) return invalid("is an IP address, not a DNS name", true);

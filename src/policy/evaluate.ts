@@ -11,7 +11,7 @@ import { readDnsName } from "./dns-names.ts";
 import { durationText } from "./duration.ts";
 import { readEmail, readUri } from "./email-uri.ts";
 import { readIp } from "./ip-ranges.ts";
-import { nameRules, ownerOf, type NameRules } from "./name-rules.ts";
+import { nameRules as makeNameRules, ownerOf, type NameRules } from "./name-rules.ts";
 import {
   rulesFor,
   type ApplicationRules,
@@ -34,6 +34,24 @@ export interface RequestToJudge {
 }
 
 const other = (message: string): Violation => ({ category: "other", message });
+
+// Rules filled in for one requester serve each of its requests: many per hook.
+const filled = new WeakMap<ApplicationRules, Map<string, NameRules>>();
+
+function nameRules(rules: ApplicationRules, requester: Requester): NameRules {
+  let byRequester = filled.get(rules);
+  if (byRequester === undefined) {
+    byRequester = new Map();
+    filled.set(rules, byRequester);
+  }
+  const key = `${requester.application}\n${requester.unit ?? ""}`;
+  let found = byRequester.get(key);
+  if (found === undefined) {
+    found = makeNameRules(rules, requester);
+    byRequester.set(key, found);
+  }
+  return found;
+}
 
 function noRules(requester: Requester): Violation {
   return other(

@@ -9,6 +9,7 @@ import {
   readOnly,
   readTlv,
 } from "./der.ts";
+import { checkRequestedCsr } from "./csr-check.ts";
 import type { CsrFacts } from "./facts.ts";
 import { keyFacts } from "./key-facts.ts";
 import { readCommonNames, readExtensions } from "./name-facts.ts";
@@ -69,7 +70,10 @@ export function readCsrFacts(text: string): CsrFactsReading {
 
 function read(text: string): CsrFactsReading {
   try {
-    return { ok: true, facts: csrFactsOf(readOnePem(text, CERTIFICATE_REQUEST).der) };
+    // The hooks' check has decoded every request they keep already; its DER is remembered.
+    const check = checkRequestedCsr(text);
+    const der = check.ok ? check.der : readOnePem(text, CERTIFICATE_REQUEST).der;
+    return { ok: true, facts: csrFactsOf(der) };
   } catch (error) {
     if (error instanceof DerError || error instanceof PemError) {
       return { ok: false, reason: error.message };
