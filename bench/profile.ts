@@ -111,7 +111,9 @@ function summarize(path: string): void {
     for (const key of onStack) total.set(key, (total.get(key) ?? 0) + ms);
   });
   console.log(`profile: ${path}\n  total ms   self ms  function`);
-  for (const [key, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, Number(option("top", "30")))) {
+  for (const [key, ms] of [...total]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(option("top", "30")))) {
     console.log(
       `${ms.toFixed(1).padStart(10)} ${(self.get(key) ?? 0).toFixed(1).padStart(9)}  ${key}`,
     );
