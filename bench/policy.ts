@@ -1,7 +1,7 @@
 // The signing policy's cost in hooks (issue 18): the same 2,000-CSR model with no policy and
 // with `enforcement: reject`, hooks in steady state (the policy's refusals already published,
 // so nothing is written), runs interleaved so that load on the shared machine hits both alike.
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createCharm } from "../src/charm/charm.ts";
 import type { ToolRunner } from "../src/juju/hook-tools.ts";
@@ -25,6 +25,19 @@ export function benchPolicy(model: BenchModel): string {
     ...strict.flatMap((app) => [`  ${app}:`, '    dns: ["{unit}.bench.example"]']),
     "",
   ].join("\n");
+}
+
+const LABELS = {
+  none: "no policy",
+  reject: "enforcement: reject",
+  cold: "enforcement: reject, first hook after a policy change",
+} as const;
+
+/** What hooks keep in the charm directory under a policy (src/charm/policy-*.ts). */
+function forget(tools: FakeTools): void {
+  for (const file of [".signing-policy.json", ".signing-policy-verdicts.json"]) {
+    rmSync(join(tools.dir, "charm", file), { force: true });
+  }
 }
 
 export interface PolicyVariant {
@@ -81,6 +94,7 @@ async function settle(tools: FakeTools, model: BenchModel, name: string): Promis
     JUJU_UNIT_NAME: model.leader,
     JUJU_MODEL_NAME: "bench",
     JUJU_CONTEXT_ID: "bench-settle",
+    JUJU_CHARM_DIR: join(tools.dir, "charm"),
   };
   const exitCode = await createCharm().dispatch(env, runner);
   if (exitCode !== 0) throw new Error(`settling the policy model exited ${exitCode}`);
@@ -131,15 +145,20 @@ export async function measurePolicy(
   const variants: PolicyVariant[] = [];
   let sameCalls = true;
   for (const event of events) {
-    const series = { none: [] as Record<string, number>[], reject: [] as Record<string, number>[] };
+    const series = {
+      none: [] as Record<string, number>[],
+      reject: [] as Record<string, number>[],
+      cold: [] as Record<string, number>[],
+    };
     for (let rep = 0; rep < reps; rep++) {
       series.none.push(await runInProcess(tools, plain, event, `${event.name}, no policy`));
       series.reject.push(await runInProcess(tools, rejecting, event, `${event.name}, reject`));
+      // The first hook after the policy changed: nothing kept yet (it keeps it for the next).
+      forget(tools);
+      series.cold.push(await runInProcess(tools, rejecting, event, `${event.name}, reject, cold`));
     }
-    const checks = {
-      none: await runFake(tools, plain, event),
-      reject: await runFake(tools, rejecting, event),
-    };
+    const reject = await runFake(tools, rejecting, event);
+    const checks = { none: await runFake(tools, plain, event), reject, cold: reject };
     // The status message differs (it counts the refusals); what is read must not.
     const reads = (calls: string[][]) =>
       JSON.stringify(calls.filter((call) => !["status-set", "juju-log"].includes(call[0]!)));
@@ -152,7 +171,7 @@ export async function measurePolicy(
     ][]) {
       const calls = checks[label].toolCalls;
       variants.push({
-        label: label === "none" ? "no policy" : "enforcement: reject",
+        label: LABELS[label],
         event: event.name,
         ownMs: median(
           probes.map((p) => (p["loadedMs"] ?? Number.NaN) + (p["handlerCpuMs"] ?? Number.NaN)),
@@ -164,7 +183,7 @@ export async function measurePolicy(
     }
     console.log(
       `  ${event.name}: ${variants
-        .slice(-2)
+        .slice(-3)
         .map((v) => `${v.label} ${v.ownMs.toFixed(0)} ms`)
         .join(", ")}`,
     );

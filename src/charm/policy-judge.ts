@@ -51,16 +51,15 @@ function readCertificate(der: Buffer): CertificateReading {
 }
 
 export function createJudge(policy: SigningPolicy): PolicyJudge {
-  // Reconcile judges every open request on every hook; the same CSR of the same requester
-  // always gets the same answer within one process.
-  const judged = new Map<string, readonly Violation[]>();
+  // A dispatch reads each databag once, so the same request is the same object: reconcile and
+  // then a listing or the status judge it once.
+  const judged = new WeakMap<LocatedRequest, readonly Violation[]>();
   return {
     request(request) {
-      const key = `${request.applicationName}\n${request.unitName ?? ""}\n${request.identity}`;
-      let found = judged.get(key);
+      let found = judged.get(request);
       if (found === undefined) {
         found = evaluateRequest(policy, toJudge(request));
-        judged.set(key, found);
+        judged.set(request, found);
       }
       return found;
     },

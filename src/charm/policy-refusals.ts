@@ -8,7 +8,6 @@ import {
   type RequestError,
 } from "../interface/request-errors.ts";
 import { csrIdentity } from "./csr-identity.ts";
-import type { PolicyJudge } from "./policy-judge.ts";
 import type { Published } from "./provided.ts";
 import type { LocatedRequest } from "./requests.ts";
 
@@ -55,7 +54,7 @@ export const isPolicyRefusal = (entry: RequestError): boolean => entry.reason ==
  * settled relation compares equal and is not written again.
  */
 export function refusalsUnderPolicy(
-  judge: PolicyJudge,
+  judge: (request: LocatedRequest) => readonly Violation[],
   requests: readonly LocatedRequest[],
   published: Published,
 ): RequestError[] {
@@ -67,7 +66,7 @@ export function refusalsUnderPolicy(
   for (const request of requests) {
     const identity = request.identity;
     if (wanted.has(identity) || answered.has(identity) || byOperator.has(identity)) continue;
-    const violations = judge.request(request);
+    const violations = judge(request);
     if (violations.length > 0) wanted.set(identity, refusalOf(request.csr, violations));
   }
   const kept: RequestError[] = [];

@@ -8,7 +8,7 @@ import { DatabagBudgetError } from "./databag-budget.ts";
 import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
 import { answeredCsrs, readPublished, writePublished, type Published } from "./provided.ts";
 import { readRelationRequests, type LocatedRequest } from "./requests.ts";
-import { loadPolicy, type PolicyState } from "./signing-policy.ts";
+import { charmFiles, loadPolicy, type CharmFiles, type PolicyState } from "./signing-policy.ts";
 import { reconcileTrustBundle, trustBundleProblem } from "./trust-bundle.ts";
 import {
   NON_LEADER_MESSAGE,
@@ -39,10 +39,12 @@ export async function reconcile(context: HookContext): Promise<void> {
     return;
   }
   const reading = readConfig(model);
-  const policy = await loadPolicy(model);
-  const refusals = await policyRefusals(policy);
+  const files = charmFiles(context.event);
+  const policy = await loadPolicy(model, files);
+  const { refusals, done } = await policyRefusals(policy, files);
   const relations = model.relations(CERTIFICATES_ENDPOINT);
   const states = relations.map((relation) => reconcileRelation(relation, log, refusals));
+  done();
   showStatus(model, states, reading, policy);
 }
 
@@ -62,14 +64,26 @@ const operatorRefusalsOnly: Refusals = (_, published) =>
 /** An invalid policy changes nothing already published. */
 const keepRefusals: Refusals = (_, published) => published.rejections;
 
-async function policyRefusals(policy: PolicyState): Promise<Refusals> {
-  if (policy.kind === "invalid") return keepRefusals;
+/** How this hook's refusals are made, and what to do once every relation has been seen. */
+async function policyRefusals(
+  policy: PolicyState,
+  files: CharmFiles,
+): Promise<{ refusals: Refusals; done: () => void }> {
+  const nothing = (): void => undefined;
+  if (policy.kind === "invalid") return { refusals: keepRefusals, done: nothing };
   if (policy.kind === "none" || policy.policy.enforcement !== "reject") {
-    return operatorRefusalsOnly;
+    return { refusals: operatorRefusalsOnly, done: nothing };
   }
-  const { refusalsUnderPolicy } = await import("./policy-refusals.ts");
-  const judge = policy.judge;
-  return (requests, published) => refusalsUnderPolicy(judge, requests, published);
+  const [{ refusalsUnderPolicy }, { openVerdicts }] = await Promise.all([
+    import("./policy-refusals.ts"),
+    import("./policy-verdicts.ts"),
+  ]);
+  const verdicts = openVerdicts(files, policy.digest);
+  const judge = (request: LocatedRequest) => verdicts.judge(request, policy.judge.request);
+  return {
+    refusals: (requests, published) => refusalsUnderPolicy(judge, requests, published),
+    done: () => verdicts.save(),
+  };
 }
 
 /** The leader's status from every relation's state: outstanding requests, then expiry. */

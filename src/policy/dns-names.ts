@@ -1,5 +1,5 @@
-import { isIP } from "node:net";
 import { domainToASCII } from "node:url";
+import { isIpAddress } from "./ip-ranges.ts";
 
 // DNS names as rules and requests are compared: lowercase, IDNA to ASCII, split into labels.
 // Rules and requested names go through the same function, so a name written in another case
@@ -52,7 +52,7 @@ const PLAIN_ASCII = /^(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 function read(raw: string): DnsNameReading {
   if (raw === "") return invalid("is empty");
-  if (isIP(raw) !== 0) return invalid("is an IP address, not a DNS name", true);
+  if (isIpAddress(raw)) return invalid("is an IP address, not a DNS name", true);
   if (/\s/u.test(raw)) return invalid("holds whitespace");
   if (raw.endsWith(".")) return invalid("ends with a dot");
   const lower = raw.toLowerCase();

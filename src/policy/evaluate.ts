@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import {
   altNameText,
   type AltName,
@@ -10,7 +9,7 @@ import {
 import { readDnsName } from "./dns-names.ts";
 import { durationText } from "./duration.ts";
 import { readEmail, readUri } from "./email-uri.ts";
-import { readIp } from "./ip-ranges.ts";
+import { isIpAddress, readIp } from "./ip-ranges.ts";
 import { nameRules as makeNameRules, ownerOf, type NameRules } from "./name-rules.ts";
 import {
   rulesFor,
@@ -117,7 +116,7 @@ export function evaluateRequest(policy: SigningPolicy, request: RequestToJudge):
 
 /** One name as a comparable key, type and normalised value; a CN is a DNS name or an IP. */
 function nameKey(kind: AltName["kind"] | "cn", value: string): string {
-  if (kind === "cn") return nameKey(isIP(value) !== 0 ? "ip" : "dns", value);
+  if (kind === "cn") return nameKey(isIpAddress(value) ? "ip" : "dns", value);
   let normalised: string | undefined;
   if (kind === "dns") {
     const reading = readDnsName(value);

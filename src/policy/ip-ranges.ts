@@ -42,6 +42,13 @@ function ipv6Bytes(text: string): Uint8Array {
   return bytes;
 }
 
+/** Is the text an IP address? Cheap for the names that plainly are not (node's isIP is not). */
+export function isIpAddress(text: string): boolean {
+  if (text.includes(":")) return isIPv6(text);
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0x30 && last <= 0x39 && isIPv4(text);
+}
+
 const MAPPED_PREFIX = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 
 const isMapped = (bytes: Uint8Array): boolean =>

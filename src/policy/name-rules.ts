@@ -1,9 +1,8 @@
-import { isIP } from "node:net";
 import type { AltName } from "../x509/facts.ts";
 import { readDnsName } from "./dns-names.ts";
 import { expandPattern, patternMatches, type ExpandedPattern } from "./dns-patterns.ts";
 import { emailRuleMatches, readEmail, readUri } from "./email-uri.ts";
-import { rangeContains, readIp } from "./ip-ranges.ts";
+import { isIpAddress, rangeContains, readIp } from "./ip-ranges.ts";
 import type { ApplicationRules, Requester, Violation, ViolationCategory } from "./policy.ts";
 
 // One application's name rules applied to one name: deny lists first (a denied name is denied
@@ -110,7 +109,7 @@ export function nameRules(rules: ApplicationRules, requester: Requester): NameRu
     commonName(raw) {
       if (raw === "") return [];
       const shown = `CN=${raw}`;
-      return isIP(raw) !== 0 ? ip(raw, shown) : dns(raw, shown);
+      return isIpAddress(raw) ? ip(raw, shown) : dns(raw, shown);
     },
     altName(name) {
       switch (name.kind) {

@@ -2,10 +2,10 @@ import {
   DerError,
   TAG,
   childrenOf,
-  contentOf,
-  decodeOid,
+  encodeOid,
   encodingOf,
   expectTag,
+  isOid,
   readOnly,
   readTlv,
 } from "./der.ts";
@@ -18,7 +18,7 @@ import { CERTIFICATE_REQUEST, PemError, readOnePem } from "./pem.ts";
 // What a CSR asks for, read by position with the DER reader: cheap enough for every request on
 // every hook (a few microseconds each), where the ASN.1 library costs a tenth of a millisecond.
 
-const OID_EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
+const OID_EXTENSION_REQUEST = encodeOid("1.2.840.113549.1.9.14");
 
 export type CsrFactsReading =
   { readonly ok: true; readonly facts: CsrFacts } | { readonly ok: false; readonly reason: string };
@@ -35,8 +35,7 @@ export function csrFactsOf(der: Buffer): CsrFacts {
     expectTag(attributes, TAG.contextConstructed0, "attributes");
     for (const attribute of childrenOf(der, attributes)) {
       const [type, values] = childrenOf(der, expectTag(attribute, TAG.sequence, "Attribute"));
-      const oid = decodeOid(contentOf(der, expectTag(type, TAG.oid, "attribute type")));
-      if (oid !== OID_EXTENSION_REQUEST) continue;
+      if (!isOid(der, expectTag(type, TAG.oid, "attribute type"), OID_EXTENSION_REQUEST)) continue;
       // Two extension requests could each say something different about the same names.
       const [only, ...more] = childrenOf(der, expectTag(values, TAG.set, "attribute values"));
       if (seen || more.length > 0) throw new DerError("more than one extensionRequest");

@@ -3,7 +3,8 @@ import {
   TAG,
   childrenOf,
   contentOf,
-  decodeOid,
+  encodeOid,
+  isOid,
   expectTag,
   readOnly,
   type Tlv,
@@ -14,9 +15,10 @@ import type { AltName } from "./facts.ts";
 // for. Every value the reader cannot be sure of throws DerError: what cannot be read cannot be
 // allowed (the callers fail closed on it).
 
-const OID_COMMON_NAME = "2.5.4.3";
-const OID_SUBJECT_ALT_NAME = "2.5.29.17";
-const OID_BASIC_CONSTRAINTS = "2.5.29.19";
+// Compared as encoded: every hook reads thousands of them.
+const OID_COMMON_NAME = encodeOid("2.5.4.3");
+const OID_SUBJECT_ALT_NAME = encodeOid("2.5.29.17");
+const OID_BASIC_CONSTRAINTS = encodeOid("2.5.29.19");
 
 const STRING = {
   utf8: 0x0c,
@@ -83,9 +85,9 @@ export function readCommonNames(der: Uint8Array, name: Tlv): string[] {
   for (const rdn of childrenOf(der, expectTag(name, TAG.sequence, "Name"))) {
     for (const atv of childrenOf(der, expectTag(rdn, TAG.set, "RelativeDistinguishedName"))) {
       const [type, value, ...rest] = childrenOf(der, expectTag(atv, TAG.sequence, "attribute"));
-      const oid = decodeOid(contentOf(der, expectTag(type, TAG.oid, "attribute type")));
+      expectTag(type, TAG.oid, "attribute type");
       if (value === undefined || rest.length > 0) throw new DerError("attribute is not a pair");
-      if (oid === OID_COMMON_NAME) values.push(directoryString(der, value));
+      if (isOid(der, type, OID_COMMON_NAME)) values.push(directoryString(der, value));
     }
   }
   return values;
@@ -182,14 +184,14 @@ export function readExtensions(der: Uint8Array, extensions: Tlv | undefined): Ex
   for (const extension of list) {
     const parts = childrenOf(der, expectTag(extension, TAG.sequence, "Extension"));
     if (parts.length !== 2 && parts.length !== 3) throw new DerError("Extension has a wrong shape");
-    const oid = decodeOid(contentOf(der, expectTag(parts[0], TAG.oid, "extnID")));
-    const value = contentOf(der, expectTag(parts.at(-1), TAG.octetString, "extnValue"));
-    if (oid === OID_SUBJECT_ALT_NAME) {
+    const id = expectTag(parts[0], TAG.oid, "extnID");
+    const value = expectTag(parts.at(-1), TAG.octetString, "extnValue");
+    if (isOid(der, id, OID_SUBJECT_ALT_NAME)) {
       subjectAltNameExtensions++;
-      altNames.push(...readGeneralNames(value));
-    } else if (oid === OID_BASIC_CONSTRAINTS) {
+      altNames.push(...readGeneralNames(contentOf(der, value)));
+    } else if (isOid(der, id, OID_BASIC_CONSTRAINTS)) {
       if (++basicConstraints > 1) throw new DerError("two basicConstraints extensions");
-      basicConstraintsCa = readBasicConstraintsCa(value);
+      basicConstraintsCa = readBasicConstraintsCa(contentOf(der, value));
     }
   }
   return { subjectAltNameExtensions, altNames, basicConstraintsCa };

@@ -36,6 +36,8 @@ describe("charm bundle start-up", () => {
       [
         "src/charm/policy-judge.ts",
         "src/charm/policy-refusals.ts",
+        "src/charm/policy-cache.ts",
+        "src/charm/policy-verdicts.ts",
         "src/x509/csr-facts.ts",
         "src/x509/certificate-facts.ts",
         "node_modules/yaml/",

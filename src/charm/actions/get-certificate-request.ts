@@ -7,7 +7,7 @@ import { readRelationState } from "./relation-states.ts";
 import type { LocatedRequest } from "../requests.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
 import { fitRequestTable } from "./request-table.ts";
-import { loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
 import { policyVerdicts } from "./policy-view.ts";
 import { fitInOneResult, lazily, requestView, setFittedResults } from "./request-view.ts";
 
@@ -27,7 +27,7 @@ export async function getCertificateRequest(context: ActionContext): Promise<voi
     published.certificates.filter((entry) => !entry.revoked).map((entry) => csrIdentity(entry.csr)),
   );
   const refusals = new Map(published.rejections.map((entry) => [csrIdentity(entry.csr), entry]));
-  const policy = await loadPolicy(model);
+  const policy = await loadPolicy(model, charmFiles(context.event));
   const verdicts = policyVerdicts(policy, (request: LocatedRequest) =>
     policy.kind === "valid" ? policy.judge.request(request) : [],
   );

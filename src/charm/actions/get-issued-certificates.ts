@@ -3,7 +3,7 @@ import type { ActionContext } from "../../juju/index.ts";
 import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { parseCertificate } from "../../x509/certificate.ts";
 import { issuedTo } from "../reconcile.ts";
-import { loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
 import { policyVerdicts } from "./policy-view.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState } from "./relation-states.ts";
@@ -22,7 +22,7 @@ export async function getIssuedCertificates(context: ActionContext): Promise<voi
   requireLeader(context);
   const { action, model, log } = context;
   const now = Date.now();
-  const policy = await loadPolicy(model);
+  const policy = await loadPolicy(model, charmFiles(context.event));
   const views = selectRelations(model, action.params(params)["relation-id"]).flatMap((relation) => {
     const state = readRelationState(relation, log);
     return issuedTo(state).map(({ certificate, request }) => {

@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts";
 import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { outstandingRequests } from "../reconcile.ts";
-import { loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
 import { policyVerdicts } from "./policy-view.ts";
 import type { LocatedRequest } from "../requests.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
@@ -25,8 +25,8 @@ export async function getOutstandingCertificateRequests(context: ActionContext):
   const outstanding = relations.flatMap((relation) =>
     outstandingRequests(readRelationState(relation, log)),
   );
+  const policy = await loadPolicy(model, charmFiles(context.event));
   if (relationId === undefined) await refreshStatus(model, log);
-  const policy = await loadPolicy(model);
   const verdicts = policyVerdicts(policy, (request: LocatedRequest) =>
     policy.kind === "valid" ? policy.judge.request(request) : [],
   );

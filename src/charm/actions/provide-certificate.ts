@@ -12,7 +12,7 @@ import { requireLeader, selectRelations } from "./guards.ts";
 import { recordIssued } from "./issued-names.ts";
 import { refreshStatus } from "./relation-states.ts";
 import { requesterResult } from "./request-view.ts";
-import { loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
 import { judgeCertificate, requireUsablePolicy } from "./policy-check.ts";
 
 const UNIT_NAME = /^[a-z][a-z0-9-]*\/\d+$/;
@@ -36,7 +36,7 @@ export async function provideCertificate(context: ActionContext): Promise<void> 
   requireLeader(context);
   const { action, model, log } = context;
   const given = action.params(params);
-  const policy = await loadPolicy(model);
+  const policy = await loadPolicy(model, charmFiles(context.event));
   requireUsablePolicy(policy);
   const relations = selectRelations(model, given["relation-id"]);
 

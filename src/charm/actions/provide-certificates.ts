@@ -22,7 +22,7 @@ import { recordIssued, type Issue } from "./issued-names.ts";
 import { findRequestsByKey, type KeyedRequest } from "./requests-by-key.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { fitInOneResult, lazily, requesterView, setFittedResults } from "./request-view.ts";
-import { loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
 import { judgeCertificate, requireUsablePolicy } from "./policy-check.ts";
 
 const params = z.object({
@@ -62,7 +62,7 @@ export async function provideCertificates(context: ActionContext): Promise<void>
     chain:
       given["ca-chain"] === undefined ? undefined : decodeActionText("ca-chain", given["ca-chain"]),
   }));
-  const policy = await loadPolicy(model);
+  const policy = await loadPolicy(model, charmFiles(context.event));
   requireUsablePolicy(policy);
   const blocks = failing(() => readCertificateBundle("certificates", texts.certificates));
   const issuer: Issuer = {
