@@ -6,6 +6,7 @@ const EVALUATE = "tests/policy/evaluate.test.ts";
 const PARSE = "tests/policy/parse.test.ts";
 const PROPERTIES = "tests/policy/properties.test.ts";
 const WIRING = "tests/policy/wiring.test.ts";
+const KEPT = ["tests/policy/verdicts.test.ts", "tests/policy/cache.test.ts"];
 const FACTS = "tests/x509/facts.test.ts";
 
 export const POLICY_MUTANTS: readonly Mutant[] = [
@@ -80,8 +81,8 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   {
     id: "P09",
     file: "src/policy/dns-names.ts",
-    find: "const ascii = domainToASCII(rest);",
-    replace: "const ascii = rest;",
+    find: ": domainToASCII(rest);",
+    replace: ": rest;",
     defect: "IDNA is skipped: a Unicode rule or name is not the ASCII name a client sees",
     tests: [EVALUATE, PARSE],
   },
@@ -202,9 +203,9 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   {
     id: "P24",
     file: "src/x509/name-facts.ts",
-    find: "if (oid === OID_COMMON_NAME) values.push(directoryString(der, value));",
+    find: "if (isOid(der, type, OID_COMMON_NAME)) values.push(directoryString(der, value));",
     replace:
-      "if (oid === OID_COMMON_NAME && values.length === 0) values.push(directoryString(der, value));",
+      "if (isOid(der, type, OID_COMMON_NAME) && values.length === 0) values.push(directoryString(der, value));",
     defect: "only the first CN of a subject is read: a second CN smuggles a name past the policy",
     tests: [FACTS],
   },
@@ -229,8 +230,9 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   {
     id: "P27",
     file: "src/charm/reconcile.ts",
-    find: 'if (policy.kind === "invalid") return keepRefusals;',
-    replace: 'if (policy.kind === "invalid") return operatorRefusalsOnly;',
+    find: 'if (policy.kind === "invalid") return { refusals: keepRefusals, done: nothing };',
+    replace:
+      'if (policy.kind === "invalid") return { refusals: operatorRefusalsOnly, done: nothing };',
     defect: "an invalid policy withdraws the refusals already published",
     tests: [WIRING],
   },
@@ -282,5 +284,29 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
     replace: 'policy.kind === "none"',
     defect: "refuse and warn publish request_errors as reject does",
     tests: [WIRING],
+  },
+  {
+    id: "P34",
+    file: "src/charm/policy-verdicts.ts",
+    find: "stored.policy !== policy ||",
+    replace: "",
+    defect: "verdicts kept under another policy are trusted after the policy changed",
+    tests: KEPT,
+  },
+  {
+    id: "P35",
+    file: "src/charm/policy-cache.ts",
+    find: "return entry.digest === digestOf(text) ? entry.document : undefined;",
+    replace: "return entry.document;",
+    defect: "the kept policy document is used although the policy text changed",
+    tests: KEPT,
+  },
+  {
+    id: "P36",
+    file: "src/charm/policy-verdicts.ts",
+    find: "files.fresh ? new Map<string, Stored>() : read(path, policy)",
+    replace: "read(path, policy)",
+    defect: "verdicts kept before upgrade-charm are trusted after it",
+    tests: KEPT,
   },
 ];

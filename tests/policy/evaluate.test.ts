@@ -383,6 +383,8 @@ describe("12. {app} and {unit}", () => {
     );
     assert.equal(judged(example, { sans: ["DNS:-.pg.internal"] }, app("postgresql")).length, 1);
     assert.equal(judged(example, { sans: ["DNS:.pg.internal"] }, app("postgresql")).length, 1);
+    const partial = rules('dns: ["db-{unit}.example.com"]');
+    assert.equal(judged(partial, { sans: ["DNS:db-.example.com"] }, app("postgresql")).length, 1);
   });
 
   it("a placeholder may be part of a label", () => {
