@@ -59,8 +59,10 @@ export function fakeTools(): FakeTools {
   const dir = mkdtempSync(join(tmpdir(), "bench-tools-"));
   const binDir = join(dir, "bin");
   mkdirSync(binDir);
-  // The unit's own charm directory, where a charm may keep files (the signing policy's cache).
+  // The unit's own charm directory, where a charm may keep files (the signing policy's), with
+  // the charm's code linked in as Juju's copy would hold it.
   mkdirSync(join(dir, "charm"));
+  symlinkSync(join(CHARM_DIR, "dist"), join(dir, "charm", "dist"));
   const script = join(dir, "tool.sh");
   writeFileSync(script, SCRIPT);
   chmodSync(script, 0o755);

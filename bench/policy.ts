@@ -159,6 +159,9 @@ export async function measurePolicy(
     }
     const reject = await runFake(tools, rejecting, event);
     const checks = { none: await runFake(tools, plain, event), reject, cold: reject };
+    for (const [label, run] of Object.entries(checks)) {
+      if (run.exitCode !== 0) throw new Error(`${event.name}, ${label}: ${run.stderr}`);
+    }
     // The status message differs (it counts the refusals); what is read must not.
     const reads = (calls: string[][]) =>
       JSON.stringify(calls.filter((call) => !["status-set", "juju-log"].includes(call[0]!)));
