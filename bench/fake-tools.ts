@@ -59,6 +59,10 @@ export function fakeTools(): FakeTools {
   const dir = mkdtempSync(join(tmpdir(), "bench-tools-"));
   const binDir = join(dir, "bin");
   mkdirSync(binDir);
+  // The unit's own charm directory, where a charm may keep files (the signing policy's), with
+  // the charm's code linked in as Juju's copy would hold it.
+  mkdirSync(join(dir, "charm"));
+  symlinkSync(join(CHARM_DIR, "dist"), join(dir, "charm", "dist"));
   const script = join(dir, "tool.sh");
   writeFileSync(script, SCRIPT);
   chmodSync(script, 0o755);
@@ -167,7 +171,7 @@ export function runFake(
     JUJU_UNIT_NAME: event.unit,
     JUJU_MODEL_NAME: "bench",
     JUJU_MODEL_UUID: "00000000-0000-4000-8000-000000000000",
-    JUJU_CHARM_DIR: CHARM_DIR,
+    JUJU_CHARM_DIR: join(tools.dir, "charm"),
     CHARM_DIR,
     JUJU_CONTEXT_ID: `${event.unit}-${event.name}-${n}`,
     JUJU_VERSION: "3.6.4",

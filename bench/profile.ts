@@ -1,6 +1,7 @@
 // `npm run bench:profile -- [--csrs=2000] [--op=update-status] [--reps=5] [--no-profile]
-// [--node-flags="..."] [--node=path]`: the charm's own time on one dispatch of the benchmark's
-// model (under the in-process runner of bench/inprocess-entry.ts), with a V8 CPU
+// [--node-flags="..."] [--node=path] [--policy]`: the charm's own time on one dispatch of the benchmark's
+// model (under the in-process runner of bench/inprocess-entry.ts; with --policy, under the bench's
+// reject policy), with a V8 CPU
 // profile of the last run and the functions that cost the most. For finding where a target is
 // missed; `npm run bench` is what measures.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -13,6 +14,7 @@ import { csrFactory } from "./csrs.ts";
 import { fakeTools, runFake, type EventSpec } from "./fake-tools.ts";
 import { median } from "./measure.ts";
 import { buildModel, CHARM_DIR } from "./model.ts";
+import { applyPolicy } from "./policy.ts";
 
 const option = (name: string, fallback: string): string =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -45,6 +47,8 @@ const model = await buildModel(
 const tools = fakeTools();
 const profiles = mkdtempSync(join(tmpdir(), "bench-profile-"));
 try {
+  // With --policy, the model's requests under the bench's `enforcement: reject` policy.
+  if (process.argv.includes("--policy")) await applyPolicy(tools, model);
   const answers = tools.answer(model.sim.state(), model.leader, "profile");
   const event: EventSpec = opName.startsWith("get-")
     ? { unit: model.leader, name: opName, action: { params: {} } }
@@ -107,7 +111,9 @@ function summarize(path: string): void {
     for (const key of onStack) total.set(key, (total.get(key) ?? 0) + ms);
   });
   console.log(`profile: ${path}\n  total ms   self ms  function`);
-  for (const [key, ms] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+  for (const [key, ms] of [...total]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, Number(option("top", "30")))) {
     console.log(
       `${ms.toFixed(1).padStart(10)} ${(self.get(key) ?? 0).toFixed(1).padStart(9)}  ${key}`,
     );

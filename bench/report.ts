@@ -1,6 +1,8 @@
 // docs/benchmarks.md from one bench run: figures, the targets beside them, and how they were taken.
 import { fmt } from "./measure.ts";
 import type { BatchResult } from "./batch.ts";
+import type { PolicyResult } from "./policy.ts";
+import { policySection, policyTargetRows } from "./policy-report.ts";
 import type { PlacedCsr } from "./model.ts";
 
 export interface OpResult {
@@ -61,6 +63,8 @@ export interface Report {
   readonly sizes: readonly SizeResult[];
   /** provide-certificates runs, smallest batch first. */
   readonly batch: readonly BatchResult[];
+  /** The signing policy's cost in hooks; undefined when not measured. */
+  readonly policy?: PolicyResult;
   readonly bundle: {
     readonly eagerAsn1: readonly string[];
     readonly lazyAsn1Count: number;
@@ -171,6 +175,7 @@ export function renderReport(r: Report): string {
     `| provide-certificates (issue 13): CPU per certificate < 5 ms beyond tool time | ${perCertificate.map((run) => `${fmt(run.msPerCertificate, 2)} ms at ${run.certificates} (${fmt(run.handlerCpuMs)} ms in all)`).join(", ")}; ${fmt(batchAdded, 2)} ms for each certificate added | ${yes(batchCheap)} |`,
     `| provide-certificates linear: per certificate at ${largeBatch?.certificates ?? "–"} ≤ 1.5× per certificate at ${smallBatch?.certificates ?? "–"} | ${largeBatch === undefined || smallBatch === undefined ? "not run" : `${fmt(largeBatch.msPerCertificate / smallBatch.msPerCertificate, 2)}×`} | ${yes(batchLinear)} |`,
     `| ASN.1 library evaluated only by hooks that parse certificates | ${asn1Lazy ? `none of its ${r.bundle.lazyAsn1Count} modules is reachable from src/main.ts by static imports` : `statically reached: ${r.bundle.eagerAsn1.join(", ")}`} | ${yes(asn1Lazy)} |`,
+    ...policyTargetRows(r.policy),
     "",
   );
 
@@ -251,6 +256,8 @@ export function renderReport(r: Report): string {
     }
     push("");
   }
+
+  push(...policySection(r.policy));
 
   push(
     "## Linearity",

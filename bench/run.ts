@@ -13,6 +13,7 @@ import { csrFactory } from "./csrs.ts";
 import { fakeTools, runFake, type EventSpec, type FakeRun, type FakeTools } from "./fake-tools.ts";
 import { duplicateCalls, fmt, median, timeAsync, timeProcess } from "./measure.ts";
 import { buildModel, CHARM_DIR, OPERATOR, type BenchModel, type PlacedCsr } from "./model.ts";
+import { measurePolicy } from "./policy.ts";
 import { renderReport, type OpResult, type Report, type SizeResult } from "./report.ts";
 
 const quick = process.argv.includes("--quick");
@@ -30,6 +31,7 @@ const SIZES = [
 const BASELINE_REPS = quick ? 7 : 15;
 const BATCH_SIZES = [100, 1000];
 const BATCH_REPS = quick ? 3 : 5;
+const POLICY_REPS = quick ? 5 : 11;
 
 const INPROCESS_DIR = join(CHARM_DIR, "build/bench-inprocess");
 const INPROCESS = join(INPROCESS_DIR, "bench-inprocess.mjs");
@@ -335,6 +337,15 @@ async function main(): Promise<void> {
         ops,
       });
     }
+    const largest = SIZES.at(-1)!;
+    console.log(
+      `signing policy, reject, at ${largest.relations * largest.unitsPerRelation * largest.csrsPerUnit} CSRs…`,
+    );
+    const policyModel = await buildModel(
+      { ...largest, answeredWith: { certificate: ca.pem, ca: ca.pem } },
+      csrs,
+    );
+    const policy = await measurePolicy(tools, policyModel, runInProcess, POLICY_REPS);
     console.log("provide-certificates batches…");
     const batch = await measureBatches(tools, runInProcess, BATCH_SIZES, BATCH_REPS);
     const graph = await charmBundleGraph();
@@ -346,6 +357,7 @@ async function main(): Promise<void> {
       baseline,
       sizes,
       batch,
+      policy,
       bundle: {
         eagerAsn1: [...graph.eager].filter(isAsn1Library),
         lazyAsn1Count: [...graph.lazy].filter(isAsn1Library).length,

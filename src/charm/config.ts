@@ -21,3 +21,23 @@ export function readConfig(model: Model): ConfigReading {
     throw error;
   }
 }
+
+const policySchema = z.object({ "signing-policy": z.optional(z.string()) });
+
+export type PolicyText =
+  | { readonly ok: true; readonly text: string | undefined }
+  | { readonly ok: false; readonly problem: string };
+
+/**
+ * The `signing-policy` option's text, undefined when unset or blank (no policy). Read apart
+ * from the other options, so that a bad value elsewhere does not hide whether a policy is set.
+ */
+export function signingPolicyText(model: Model): PolicyText {
+  try {
+    const text = model.config(policySchema)["signing-policy"];
+    return { ok: true, text: text === undefined || text.trim() === "" ? undefined : text };
+  } catch (error) {
+    if (error instanceof ConfigError) return { ok: false, problem: error.message };
+    throw error;
+  }
+}

@@ -1,4 +1,5 @@
 import type { ProvidedCertificate } from "../interface/provided-certificates.ts";
+import { POLICY_REASON, type RequestError } from "../interface/request-errors.ts";
 import type { HookContext, Logger, Model, Relation } from "../juju/index.ts";
 import { readConfig, type ConfigReading } from "./config.ts";
 import { CERTIFICATES_ENDPOINT } from "./endpoints.ts";
@@ -7,8 +8,15 @@ import { DatabagBudgetError } from "./databag-budget.ts";
 import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
 import { answeredCsrs, readPublished, writePublished, type Published } from "./provided.ts";
 import { readRelationRequests, type LocatedRequest } from "./requests.ts";
+import { charmFiles, loadPolicy, type CharmFiles, type PolicyState } from "./signing-policy.ts";
 import { reconcileTrustBundle, trustBundleProblem } from "./trust-bundle.ts";
-import { NON_LEADER_MESSAGE, NO_RELATION_MESSAGE, outstandingMessage } from "./status.ts";
+import {
+  NON_LEADER_MESSAGE,
+  NO_RELATION_MESSAGE,
+  joinStatus,
+  outstandingMessage,
+  policyRefusedMessage,
+} from "./status.ts";
 
 export interface RelationState {
   readonly requests: readonly LocatedRequest[];
@@ -21,7 +29,7 @@ export interface RelationState {
  * Every hook: read what requirers ask for and what we published, drop answers nobody asks for
  * any more, and show how many requests wait for the operator. Idempotent by construction.
  */
-export function reconcile(context: HookContext): void {
+export async function reconcile(context: HookContext): Promise<void> {
   const { model, log } = context;
   reconcileTrustBundle(context);
   if (!model.isLeader()) {
@@ -31,9 +39,51 @@ export function reconcile(context: HookContext): void {
     return;
   }
   const reading = readConfig(model);
+  const files = charmFiles(context.event);
+  const policy = await loadPolicy(model, files);
+  const { refusals, done } = await policyRefusals(policy, files);
   const relations = model.relations(CERTIFICATES_ENDPOINT);
-  const states = relations.map((relation) => reconcileRelation(relation, log));
-  showStatus(model, states, reading);
+  const states = relations.map((relation) => reconcileRelation(relation, log, refusals));
+  done();
+  showStatus(model, states, reading, policy);
+}
+
+/**
+ * The refusals a relation should carry, given its requests and what else it holds. The
+ * operator's own refusals are always kept as they are; the signing policy's are its to change.
+ */
+export type Refusals = (
+  requests: readonly LocatedRequest[],
+  published: Published,
+) => RequestError[];
+
+/** No policy, or one that does not reject: any refusal the policy made earlier is withdrawn. */
+const operatorRefusalsOnly: Refusals = (_, published) =>
+  published.rejections.filter((entry) => entry.reason !== POLICY_REASON);
+
+/** An invalid policy changes nothing already published. */
+const keepRefusals: Refusals = (_, published) => published.rejections;
+
+/** How this hook's refusals are made, and what to do once every relation has been seen. */
+async function policyRefusals(
+  policy: PolicyState,
+  files: CharmFiles,
+): Promise<{ refusals: Refusals; done: () => void }> {
+  const nothing = (): void => undefined;
+  if (policy.kind === "invalid") return { refusals: keepRefusals, done: nothing };
+  if (policy.kind === "none" || policy.policy.enforcement !== "reject") {
+    return { refusals: operatorRefusalsOnly, done: nothing };
+  }
+  const [{ refusalsUnderPolicy }, { openVerdicts }] = await Promise.all([
+    import("./policy-refusals.ts"),
+    import("./policy-verdicts.ts"),
+  ]);
+  const verdicts = openVerdicts(files, policy.digest);
+  const judge = (request: LocatedRequest) => verdicts.judge(request, policy.judge.request);
+  return {
+    refusals: (requests, published) => refusalsUnderPolicy(judge, requests, published),
+    done: () => verdicts.save(),
+  };
 }
 
 /** The leader's status from every relation's state: outstanding requests, then expiry. */
@@ -41,6 +91,7 @@ export function showStatus(
   model: Model,
   states: readonly RelationState[],
   reading: ConfigReading,
+  policy: PolicyState,
 ): void {
   const trustProblem = trustBundleProblem(model);
   if (trustProblem !== undefined) {
@@ -49,6 +100,10 @@ export function showStatus(
   }
   if (!reading.ok) {
     model.setUnitStatus("blocked", reading.problem);
+    return;
+  }
+  if (policy.kind === "invalid") {
+    model.setUnitStatus("blocked", policy.problem);
     return;
   }
   const full = states.find((state) => state.overBudget !== undefined);
@@ -65,14 +120,25 @@ export function showStatus(
   const summary = summarizeExpiry(states.flatMap(issuedTo), warningDays, new Date());
   const expiry =
     warningDays > 0 || summary.expired.length > 0 ? expiryMessage(summary, warningDays) : undefined;
-  const base = outstandingMessage(outstanding);
-  const message =
-    expiry === undefined ? base : `${base}${base.endsWith(".") ? " " : "; "}${expiry}`;
+  const refused = states.reduce(
+    (sum, state) =>
+      sum + state.published.rejections.filter((entry) => entry.reason === POLICY_REASON).length,
+    0,
+  );
+  const message = joinStatus([
+    outstandingMessage(outstanding),
+    refused > 0 ? policyRefusedMessage(refused) : undefined,
+    expiry,
+  ]);
   model.setUnitStatus(summary.expired.length > 0 ? "blocked" : "active", message);
 }
 
 /** Cleans one relation's published data and returns what it asks and holds. */
-export function reconcileRelation(relation: Relation, log: Logger): RelationState {
+export function reconcileRelation(
+  relation: Relation,
+  log: Logger,
+  refusals: Refusals = operatorRefusalsOnly,
+): RelationState {
   const published = readPublished(relation, log);
   const { requests, complete } = readRelationRequests(relation, log, {
     answered: answeredCsrs(published),
@@ -89,9 +155,10 @@ export function reconcileRelation(relation: Relation, log: Logger): RelationStat
   const requested = new Set(requests.map((request) => request.identity));
   const stillAsked = <T extends { csr: string }>(entries: readonly T[]) =>
     entries.filter((entry) => requested.has(csrIdentity(entry.csr)));
+  const certificates = stillAsked(published.certificates);
   const kept: Published = {
-    certificates: stillAsked(published.certificates),
-    rejections: stillAsked(published.rejections),
+    certificates,
+    rejections: refusals(requests, { certificates, rejections: stillAsked(published.rejections) }),
   };
   const dropped = published.certificates.length - kept.certificates.length;
   if (dropped > 0) {
@@ -100,7 +167,7 @@ export function reconcileRelation(relation: Relation, log: Logger): RelationStat
   const unchanged =
     published.asStored === true &&
     dropped === 0 &&
-    kept.rejections.length === published.rejections.length;
+    sameRefusals(kept.rejections, published.rejections);
   // Serializing thousands of entries only to find the same text costs more than the rest.
   if (unchanged) return { requests, published: kept };
   const refused = writeWithinBudget(relation, kept, log);
@@ -108,6 +175,22 @@ export function reconcileRelation(relation: Relation, log: Logger): RelationStat
   return refused.overBudget === undefined
     ? { requests, published: kept }
     : { requests, published, ...refused };
+}
+
+function sameRefusals(a: readonly RequestError[], b: readonly RequestError[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((entry, i) => {
+      const other = b[i]!;
+      return (
+        entry.csr === other.csr &&
+        entry.code === other.code &&
+        entry.name === other.name &&
+        entry.message === other.message &&
+        entry.reason === other.reason
+      );
+    })
+  );
 }
 
 /**

@@ -7,3 +7,19 @@ export function outstandingMessage(count: number): string {
   const noun = count === 1 ? "request" : "requests";
   return `${count} outstanding ${noun}, use juju actions to provide certificates`;
 }
+
+export function policyRefusedMessage(count: number): string {
+  const noun = count === 1 ? "request" : "requests";
+  return `${count} ${noun} refused by the signing policy`;
+}
+
+/** Status parts in order, the absent ones left out: "No outstanding requests. 2 requests …". */
+export function joinStatus(parts: readonly (string | undefined)[]): string {
+  return parts
+    .filter((part): part is string => part !== undefined)
+    .reduce(
+      (joined, part) =>
+        joined === "" ? part : `${joined}${joined.endsWith(".") ? " " : "; "}${part}`,
+      "",
+    );
+}

@@ -12,15 +12,38 @@ export interface RequestError {
   readonly code: number;
   readonly name: string;
   readonly message: string;
+  /** charmlibs' optional `reason`; ours says who refused (see POLICY_REASON). */
+  readonly reason?: string;
 }
 
 export const REQUEST_ERRORS_KEY = "request_errors";
-/** charmlibs' CertificateRequestErrorCode.OTHER: what an operator's refusal is. */
+/**
+ * charmlibs' CertificateRequestErrorCode (canonical/charmlibs interfaces/tls-certificates/src/
+ * charmlibs/interfaces/tls_certificates/_tls_certificates.py): the numbers are the library's,
+ * the names as the interface README (interface/v1/README.md, "Error Codes") writes them.
+ */
+export const IP_NOT_ALLOWED = { code: 101, name: "ip_not_allowed" } as const;
+export const DOMAIN_NOT_ALLOWED = { code: 102, name: "domain_not_allowed" } as const;
+export const WILDCARD_NOT_ALLOWED = { code: 103, name: "wildcard_not_allowed" } as const;
+/** CertificateRequestErrorCode.OTHER: what an operator's refusal is. */
 export const OTHER_ERROR = { code: 999, name: "other" } as const;
+
+/**
+ * The `reason` of the refusals the signing policy makes (charmlibs' CertificateError has an
+ * optional `reason`; its requirers pass it to the charm and otherwise ignore it). It tells the
+ * policy's own refusals from the operator's, which never carry it, so a policy change withdraws
+ * only its own.
+ */
+export const POLICY_REASON = "signing-policy";
 
 const storedError = z.object({
   csr: z.string(),
-  error: z.object({ code: z.int(), name: z.string(), message: z.string() }),
+  error: z.object({
+    code: z.int(),
+    name: z.string(),
+    message: z.string(),
+    reason: z.optional(z.nullable(z.string())),
+  }),
 });
 
 export interface ParsedRequestErrors {
@@ -44,7 +67,8 @@ export function parseRequestErrors(databag: Readonly<Record<string, string>>): P
       return;
     }
     const { csr, error } = parsed.data;
-    errors.push({ csr: csr.trim(), code: error.code, name: error.name, message: error.message });
+    const entry = { csr: csr.trim(), code: error.code, name: error.name, message: error.message };
+    errors.push(typeof error.reason === "string" ? { ...entry, reason: error.reason } : entry);
   });
   return { errors, problems };
 }
@@ -55,7 +79,12 @@ export function serializeRequestErrors(errors: readonly RequestError[]): string 
   return pythonJsonDumps(
     errors.map((entry) => ({
       csr: entry.csr,
-      error: { code: entry.code, name: entry.name, message: entry.message },
+      error: {
+        code: entry.code,
+        name: entry.name,
+        message: entry.message,
+        ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+      },
     })),
   );
 }

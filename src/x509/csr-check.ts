@@ -18,7 +18,7 @@ import { CERTIFICATE_REQUEST, PemError, readOnePem } from "./pem.ts";
 // enough to skip what would break a reader; `parseCsr` does the full job when it matters.
 
 export type CsrCheck =
-  | { readonly ok: true; readonly publicKeyDer: Buffer }
+  | { readonly ok: true; readonly publicKeyDer: Buffer; readonly der: Buffer }
   | { readonly ok: false; readonly reason: string };
 
 /** The parts of a CertificationRequest located by position (RFC 2986). */
@@ -115,7 +115,7 @@ function check(text: string): CsrCheck {
   if (unsupported !== undefined && unsupported !== KEY_OK) {
     return { ok: false, reason: `CSR public key: ${unsupported}` };
   }
-  return { ok: true, publicKeyDer: spki };
+  return { ok: true, publicKeyDer: spki, der };
 }
 
 const RSA_ENCRYPTION = "1.2.840.113549.1.1.1";

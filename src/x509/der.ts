@@ -120,3 +120,27 @@ export function decodeOid(content: Uint8Array): string {
   const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
   return [...head, ...arcs.slice(1)].join(".");
 }
+
+/** The content bytes of an OBJECT IDENTIFIER, for comparing without decoding. */
+export function encodeOid(dotted: string): Uint8Array {
+  const [first = 0, second = 0, ...rest] = dotted.split(".").map(Number);
+  const bytes = [40 * first + second];
+  for (const arc of rest) {
+    const groups = [arc & 0x7f];
+    for (let value = Math.floor(arc / 128); value > 0; value = Math.floor(value / 128)) {
+      groups.unshift((value & 0x7f) | 0x80);
+    }
+    bytes.push(...groups);
+  }
+  return Uint8Array.from(bytes);
+}
+
+/** Is this element an OBJECT IDENTIFIER with exactly this content? */
+export function isOid(der: Uint8Array, tlv: Tlv | undefined, content: Uint8Array): boolean {
+  if (tlv === undefined || tlv.tag !== TAG.oid) return false;
+  if (tlv.end - tlv.contentStart !== content.length) return false;
+  for (let i = 0; i < content.length; i++) {
+    if (der[tlv.contentStart + i] !== content[i]) return false;
+  }
+  return true;
+}

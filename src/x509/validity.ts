@@ -14,7 +14,11 @@ const GENERALIZED_TIME = 0x18;
 
 /** The validity period of one PEM certificate; throws DerError or PemError when unreadable. */
 export function certificateValidity(pem: string): Validity {
-  const der = canonicalDer(pem) ?? readOnePem(pem, CERTIFICATE).der;
+  return validityOf(canonicalDer(pem) ?? readOnePem(pem, CERTIFICATE).der);
+}
+
+/** The validity period of one DER certificate; throws DerError when unreadable. */
+export function validityOf(der: Uint8Array): Validity {
   const certificate = expectTag(readOnly(der), TAG.sequence, "Certificate");
   const [tbs] = childrenOf(der, certificate);
   const fields = childrenOf(der, expectTag(tbs, TAG.sequence, "tbsCertificate"));

@@ -28,4 +28,29 @@ describe("charm bundle start-up", () => {
     }
     assert.ok([...graph.lazy].some((input) => input.includes("node_modules/@opentelemetry/")));
   });
+
+  it("loads no signing-policy code unless a policy is set: hooks and actions reach it only by import()", async () => {
+    const graph = await charmBundleGraph();
+    const isPolicyCode = (input: string): boolean =>
+      input.startsWith("src/policy/") ||
+      [
+        "src/charm/policy-judge.ts",
+        "src/charm/policy-refusals.ts",
+        "src/charm/policy-cache.ts",
+        "src/charm/policy-verdicts.ts",
+        "src/x509/csr-facts.ts",
+        "src/x509/certificate-facts.ts",
+        "node_modules/yaml/",
+      ].some((part) => input.startsWith(part));
+    assert.ok([...graph.lazy].some((input) => input.startsWith("src/policy/")));
+    // What every hook loads, and what each action loads before it looks at the config.
+    const handlers = [
+      "src/charm/reconcile.ts",
+      ...[...graph.lazy].filter((input) => input.startsWith("src/charm/actions/")),
+    ];
+    for (const handler of handlers) {
+      const loaded = await charmBundleGraph(handler);
+      assert.deepEqual([...loaded.eager].filter(isPolicyCode), [], handler);
+    }
+  });
 });

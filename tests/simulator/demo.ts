@@ -139,6 +139,67 @@ shell("juju run web/0 renew");
 await sim.runAction("web/0", "renew");
 await table();
 
+say("Set a signing policy: each requirer application may have only names of its own");
+const policy = [
+  "enforcement: reject",
+  "applications:",
+  ...["tls-requirer", "web", "shop", "mallory"].flatMap((app) => [
+    `  ${app}:`,
+    `    dns: ["**.${app}.demo"]`,
+  ]),
+  "",
+].join("\n");
+writeFileSync(join(work, "policy.yaml"), policy);
+shell("cat policy.yaml");
+for (const line of policy.trimEnd().split("\n")) console.log(`  ${line}`);
+shell(`juju config ${OPERATOR} signing-policy=@policy.yaml`);
+await sim.config(OPERATOR, { "signing-policy": policy });
+
+say("Two more requirers: shop asks for its own names, mallory for a bank's login page");
+shell("juju deploy tls-requirer shop -n 2");
+await sim.deploy("shop", REQUIRER_DIR, { units: 2 });
+shell("juju deploy tls-requirer mallory --config common-name=login.bank.example");
+await sim.deploy("mallory", REQUIRER_DIR, { config: { "common-name": "login.bank.example" } });
+for (const app of ["shop", "mallory"]) {
+  shell(`juju integrate ${OPERATOR}:certificates ${app}:certificates`);
+  await sim.integrate(`${OPERATOR}:certificates`, `${app}:certificates`);
+}
+shell("juju status");
+showStatus(sim);
+await table();
+
+say("mallory's requirer library reads why its request was refused (charmlibs request_errors)");
+shell("juju run mallory/0 get-certificate");
+console.log(`  ${String(await received(sim, "mallory/0"))}`);
+
+say("The PKI team signs whatever it is given; the policy still refuses mallory's certificate");
+const newcomers = sim
+  .state()
+  .relations.filter((relation) =>
+    relation.ends.some((end) => ["shop", "mallory"].includes(end.app)),
+  );
+const everyCsr: { csr: string }[] = [];
+for (const relation of newcomers) {
+  const run = await sim.runAction(LEADER, "get-certificate-request", {
+    "relation-id": relation.id,
+  });
+  everyCsr.push(...(JSON.parse(String(run.results["result"])) as { csr: string }[]));
+}
+const policyBatch = everyCsr.map((request) => signCsr(request.csr, pkiCa)).join("\n");
+shell(`juju run ${LEADER} provide-certificates --params params.yaml`);
+const checked = await sim.runAction(LEADER, "provide-certificates", {
+  certificates: Buffer.from(policyBatch).toString("base64"),
+  "ca-certificate": Buffer.from(pkiCa.pem).toString("base64"),
+});
+console.log(
+  `  provided: ${checked.results["provided"]}  refused: ${checked.results["refused"]}  unmatched: ${checked.results["unmatched"]}`,
+);
+for (const entry of JSON.parse(String(checked.results["result"])) as Record<string, unknown>[]) {
+  console.log(
+    `  ${entry["position"]}. ${entry["subject"]} -> ${entry["unit_name"] ?? entry["reason"]}`,
+  );
+}
+
 await sim.runHook(`${OPERATOR}/0`, "update-status");
 shell("juju status");
 showStatus(sim);

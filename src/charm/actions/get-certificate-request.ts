@@ -7,6 +7,8 @@ import { readRelationState } from "./relation-states.ts";
 import type { LocatedRequest } from "../requests.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
 import { fitRequestTable } from "./request-table.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { policyVerdicts } from "./policy-view.ts";
 import { fitInOneResult, lazily, requestView, setFittedResults } from "./request-view.ts";
 
 const params = z.object({
@@ -14,7 +16,7 @@ const params = z.object({
   format: z._default(z.enum(["json", "text"]), "json"),
 });
 
-export function getCertificateRequest(context: ActionContext): void {
+export async function getCertificateRequest(context: ActionContext): Promise<void> {
   requireLeader(context);
   const { action, model, log } = context;
   const given = action.params(params);
@@ -25,6 +27,10 @@ export function getCertificateRequest(context: ActionContext): void {
     published.certificates.filter((entry) => !entry.revoked).map((entry) => csrIdentity(entry.csr)),
   );
   const refusals = new Map(published.rejections.map((entry) => [csrIdentity(entry.csr), entry]));
+  const policy = await loadPolicy(model, charmFiles(context.event));
+  const verdicts = policyVerdicts(policy, (request: LocatedRequest) =>
+    policy.kind === "valid" ? policy.judge.request(request) : [],
+  );
   const details = requestDetailer([relation]);
   const state = (request: LocatedRequest) => ({
     has_certificate: answered.has(request.identity),
@@ -40,16 +46,26 @@ export function getCertificateRequest(context: ActionContext): void {
               : rejected !== null
                 ? "rejected"
                 : "outstanding";
-            return { request, details: details(request), state: shown };
+            return {
+              request,
+              details: details(request),
+              state: shown,
+              policy: verdicts.cell?.(request),
+            };
           }),
           requests.length,
           true,
           MAX_RESULT_VALUE_BYTES,
+          verdicts.cell !== undefined,
         )
       : fitInOneResult(
           lazily(requests, (request) =>
             pythonJsonDumps(
-              requestView(request, { ...state(request), ...detailFields(details(request)) }),
+              requestView(request, {
+                ...state(request),
+                ...detailFields(details(request)),
+                policy: verdicts.field(request),
+              }),
             ),
           ),
           "[",

@@ -3,6 +3,8 @@ import type { ActionContext } from "../../juju/index.ts";
 import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { parseCertificate } from "../../x509/certificate.ts";
 import { issuedTo } from "../reconcile.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { policyVerdicts } from "./policy-view.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState } from "./relation-states.ts";
 
@@ -12,11 +14,15 @@ const params = z.object({
 
 const DAY_MS = 86_400_000;
 
-/** Every certificate we published, with who holds it and when it expires. */
-export function getIssuedCertificates(context: ActionContext): void {
+/**
+ * Every certificate we published, with who holds it, when it expires, and what today's signing
+ * policy makes of it: a tightened policy shows what was issued before it.
+ */
+export async function getIssuedCertificates(context: ActionContext): Promise<void> {
   requireLeader(context);
   const { action, model, log } = context;
   const now = Date.now();
+  const policy = await loadPolicy(model, charmFiles(context.event));
   const views = selectRelations(model, action.params(params)["relation-id"]).flatMap((relation) => {
     const state = readRelationState(relation, log);
     return issuedTo(state).map(({ certificate, request }) => {
@@ -31,6 +37,10 @@ export function getIssuedCertificates(context: ActionContext): void {
       } catch (error) {
         return { ...where, error: error instanceof Error ? error.message : String(error) };
       }
+      const requester = { application: where.application_name, unit: request?.unitName };
+      const verdicts = policyVerdicts(policy, (der: Buffer) =>
+        policy.kind === "valid" ? policy.judge.issued(der, requester, request) : [],
+      );
       return {
         ...where,
         subject: parsed.subject,
@@ -40,6 +50,7 @@ export function getIssuedCertificates(context: ActionContext): void {
         days_left: Math.floor((parsed.notAfter.getTime() - now) / DAY_MS),
         is_ca: parsed.isCa,
         revoked: certificate.revoked,
+        policy: verdicts.field(parsed.der),
       };
     });
   });

@@ -2,6 +2,9 @@ import * as z from "zod/mini";
 import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts";
 import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { outstandingRequests } from "../reconcile.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { policyVerdicts } from "./policy-view.ts";
+import type { LocatedRequest } from "../requests.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
@@ -13,7 +16,7 @@ const params = z.object({
   format: z._default(z.enum(["json", "pem", "text"]), "json"),
 });
 
-export function getOutstandingCertificateRequests(context: ActionContext): void {
+export async function getOutstandingCertificateRequests(context: ActionContext): Promise<void> {
   requireLeader(context);
   const { action, model, log } = context;
   const given = action.params(params);
@@ -22,7 +25,11 @@ export function getOutstandingCertificateRequests(context: ActionContext): void 
   const outstanding = relations.flatMap((relation) =>
     outstandingRequests(readRelationState(relation, log)),
   );
-  if (relationId === undefined) refreshStatus(model, log);
+  const policy = await loadPolicy(model, charmFiles(context.event));
+  if (relationId === undefined) await refreshStatus(model, log);
+  const verdicts = policyVerdicts(policy, (request: LocatedRequest) =>
+    policy.kind === "valid" ? policy.judge.request(request) : [],
+  );
   const details = requestDetailer(relations);
   const fitted =
     given.format === "pem"
@@ -36,14 +43,24 @@ export function getOutstandingCertificateRequests(context: ActionContext): void 
         )
       : given.format === "text"
         ? fitRequestTable(
-            lazily(outstanding, (request) => ({ request, details: details(request) })),
+            lazily(outstanding, (request) => ({
+              request,
+              details: details(request),
+              policy: verdicts.cell?.(request),
+            })),
             outstanding.length,
             false,
             MAX_RESULT_VALUE_BYTES,
+            verdicts.cell !== undefined,
           )
         : fitInOneResult(
             lazily(outstanding, (request) =>
-              pythonJsonDumps(requestView(request, detailFields(details(request)))),
+              pythonJsonDumps(
+                requestView(request, {
+                  ...detailFields(details(request)),
+                  policy: verdicts.field(request),
+                }),
+              ),
             ),
             "[",
             ", ",

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import type { ActionContext } from "../../juju/index.ts";
+import { ActionFailure, type ActionContext } from "../../juju/index.ts";
+import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { readActionCsr } from "../../x509/action-input.ts";
 import { parseCsr } from "../../x509/csr.ts";
 import { csrIdentity } from "../csr-identity.ts";
@@ -11,6 +12,8 @@ import { requireLeader, selectRelations } from "./guards.ts";
 import { recordIssued } from "./issued-names.ts";
 import { refreshStatus } from "./relation-states.ts";
 import { requesterResult } from "./request-view.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { judgeCertificate, requireUsablePolicy } from "./policy-check.ts";
 
 const UNIT_NAME = /^[a-z][a-z0-9-]*\/\d+$/;
 
@@ -29,10 +32,12 @@ const params = z.object({
  * Checks the operator's certificate against the request it answers and the CA above it, then
  * publishes it to the requirer that asked. Nothing is written unless every check passes.
  */
-export function provideCertificate(context: ActionContext): void {
+export async function provideCertificate(context: ActionContext): Promise<void> {
   requireLeader(context);
   const { action, model, log } = context;
   const given = action.params(params);
+  const policy = await loadPolicy(model, charmFiles(context.event));
+  requireUsablePolicy(policy);
   const relations = selectRelations(model, given["relation-id"]);
 
   const csrInput = "certificate-signing-request";
@@ -52,6 +57,9 @@ export function provideCertificate(context: ActionContext): void {
   const answer = failing(() =>
     checkAnswer(request, csr, certificate, { caCertificate, chain, now: new Date() }),
   );
+  const verdict = judgeCertificate(policy, request, certificate.der);
+  if (verdict.refused !== undefined) throw new ActionFailure(verdict.refused);
+  for (const warning of verdict.warnings) log.warning(`signing policy (warn): ${warning}`);
   recordIssued(relation, [{ request, names: csr, certificate }]);
   writePublished(relation, withAnswers(readPublished(relation, log), [answer]));
   log.info(
@@ -59,11 +67,12 @@ export function provideCertificate(context: ActionContext): void {
       `${request.unitName ?? `application ${request.applicationName}`} on ${relation.label}`,
   );
   // With a unit name the action read one databag on purpose; the next hook refreshes the status.
-  if (given["unit-name"] === undefined) refreshStatus(model, log);
+  if (given["unit-name"] === undefined) await refreshStatus(model, log);
   action.setResults({
     result: "Certificates successfully provided.",
     "relation-id": relation.id,
     ...requesterResult(request),
     subject: certificate.subject,
+    ...(verdict.warnings.length === 0 ? {} : { warnings: pythonJsonDumps([...verdict.warnings]) }),
   });
 }

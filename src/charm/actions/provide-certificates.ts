@@ -22,6 +22,8 @@ import { recordIssued, type Issue } from "./issued-names.ts";
 import { findRequestsByKey, type KeyedRequest } from "./requests-by-key.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { fitInOneResult, lazily, requesterView, setFittedResults } from "./request-view.ts";
+import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { judgeCertificate, requireUsablePolicy } from "./policy-check.ts";
 
 const params = z.object({
   certificates: z.string(),
@@ -32,7 +34,7 @@ const params = z.object({
 
 /** What happened to one certificate of the bundle. */
 type Outcome =
-  | { readonly kind: "provided"; readonly to: KeyedRequest }
+  | { readonly kind: "provided"; readonly to: KeyedRequest; readonly warnings: readonly string[] }
   | { readonly kind: "refused" | "unmatched"; readonly reason: string };
 
 interface Placed {
@@ -48,7 +50,7 @@ interface Placed {
  * are refused, each with its reason, and nothing is written for them; the others are
  * published with one write per relation.
  */
-export function provideCertificates(context: ActionContext): void {
+export async function provideCertificates(context: ActionContext): Promise<void> {
   requireLeader(context);
   const { action, model, log } = context;
   const given = action.params(params);
@@ -60,6 +62,8 @@ export function provideCertificates(context: ActionContext): void {
     chain:
       given["ca-chain"] === undefined ? undefined : decodeActionText("ca-chain", given["ca-chain"]),
   }));
+  const policy = await loadPolicy(model, charmFiles(context.event));
+  requireUsablePolicy(policy);
   const blocks = failing(() => readCertificateBundle("certificates", texts.certificates));
   const issuer: Issuer = {
     caCertificate: parseCertificateParam("ca-certificate", texts.ca),
@@ -105,11 +109,13 @@ export function provideCertificates(context: ActionContext): void {
       try {
         const csr = parseCsr(match.request.csr, { input: "certificate-signing-request" });
         const entry = checkAnswer(match.request, csr, certificate, issuer);
+        const verdict = judgeCertificate(policy, match.request, certificate.der);
+        if (verdict.refused !== undefined) return refused(verdict.refused);
         const forRelation = answers.get(match.relation) ?? { entries: [], issues: [] };
         forRelation.entries.push(entry);
         forRelation.issues.push({ request: match.request, names: csr, certificate });
         answers.set(match.relation, forRelation);
-        return { kind: "provided", to: match };
+        return { kind: "provided", to: match, warnings: verdict.warnings };
       } catch (error) {
         if (error instanceof CertificateValidationError || error instanceof CsrError) {
           return refused(error.message);
@@ -130,7 +136,7 @@ export function provideCertificates(context: ActionContext): void {
     writePublished(relation, published);
     log.info(`provided ${issues.length} certificate(s) on ${relation.label}`);
   }
-  if (writes.length > 0) refreshStatus(model, log);
+  if (writes.length > 0) await refreshStatus(model, log);
   report(context, placed);
 }
 
@@ -188,5 +194,6 @@ function view({ position, certificate, outcome }: Placed): Record<string, Python
     status: "provided",
     relation_id: outcome.to.relation.id,
     ...requesterView(outcome.to.request),
+    ...(outcome.warnings.length === 0 ? {} : { warnings: [...outcome.warnings] }),
   };
 }

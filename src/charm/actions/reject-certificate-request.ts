@@ -26,7 +26,7 @@ const params = z.object({
  * Refuses a request: it is no longer outstanding, and requirers that read `request_errors`
  * (charmlibs 1.3+) learn why. A later provide-certificate for the same CSR lifts the refusal.
  */
-export function rejectCertificateRequest(context: ActionContext): void {
+export async function rejectCertificateRequest(context: ActionContext): Promise<void> {
   requireLeader(context);
   const { action, model, log } = context;
   const given = action.params(params);
@@ -41,7 +41,7 @@ export function rejectCertificateRequest(context: ActionContext): void {
       { csr: request.csr, ...OTHER_ERROR, message: given.reason },
     ],
   });
-  refreshStatus(model, log);
+  await refreshStatus(model, log);
   log.info(
     `refused a request of ${request.unitName ?? request.applicationName} on ${relation.label}`,
   );

@@ -14,9 +14,11 @@ export interface RequestRow {
   readonly details: RequestDetails;
   /** get-certificate-request's state column: "certificate", "rejected" or "outstanding". */
   readonly state?: string;
+  /** The signing policy's verdict: "ok", a count of violations or "error"; no column without a policy. */
+  readonly policy?: string;
 }
 
-function cells({ request, details, state }: RequestRow): string[] {
+function cells({ request, details, state, policy }: RequestRow): string[] {
   const renews =
     details.renews === null
       ? "-"
@@ -25,6 +27,7 @@ function cells({ request, details, state }: RequestRow): string[] {
     String(request.relationId),
     request.unitName ?? `${request.applicationName} (app)`,
     ...(state === undefined ? [] : [state]),
+    ...(policy === undefined ? [] : [policy]),
     details.key ?? "?",
     request.isCa ? "yes" : "no",
     renews,
@@ -33,11 +36,12 @@ function cells({ request, details, state }: RequestRow): string[] {
   ];
 }
 
-function header(withState: boolean): string[] {
+function header(withState: boolean, withPolicy: boolean): string[] {
   return [
     "RELATION",
     "UNIT/APP",
     ...(withState ? ["STATE"] : []),
+    ...(withPolicy ? ["POLICY"] : []),
     "KEY",
     "CA",
     "RENEWS",
@@ -55,8 +59,9 @@ export function fitRequestTable(
   total: number,
   withState: boolean,
   limitBytes: number,
+  withPolicy: boolean = false,
 ): FittedList {
-  const table = [header(withState)];
+  const table = [header(withState, withPolicy)];
   const last = table[0]!.length - 1;
   // Widths in bytes bound the padded size from above (padding counts characters).
   const widths = table[0]!.map((cell) => Buffer.byteLength(cell));

@@ -15,7 +15,7 @@ const params = z.object({
  * Marks the certificate for a CSR `revoked`: requirers drop it, and the CSR is outstanding again
  * so the operator can provide a new one. For a compromised key or a certificate issued by mistake.
  */
-export function revokeCertificate(context: ActionContext): void {
+export async function revokeCertificate(context: ActionContext): Promise<void> {
   requireLeader(context);
   const { action, model, log } = context;
   const given = action.params(params);
@@ -47,7 +47,7 @@ export function revokeCertificate(context: ActionContext): void {
       candidate === entry ? { ...candidate, revoked: true } : candidate,
     ),
   });
-  refreshStatus(model, log);
+  await refreshStatus(model, log);
   log.info(`revoked the certificate for a CSR on ${relation.label}`);
   action.setResults({
     result: "Certificate revoked; the request is outstanding again.",

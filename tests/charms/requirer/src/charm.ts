@@ -156,8 +156,12 @@ function getCertificateAction(charm: Charm): void {
   }
   const total = prepared.requests.state.requests.length;
   if (acceptance.accepted.length < total) {
+    // What the library told the charm about its own requests: a charmlibs requirer gets a
+    // certificate_denied event with the provider's request_errors code, name and message.
+    const why = acceptance.rejected.flatMap((r) => (r.csr === undefined ? [] : [r.reason]));
     charm.juju.actionFail(
-      `Certificate not available: ${acceptance.accepted.length}/${total} certificate requests are fulfilled`,
+      `Certificate not available: ${acceptance.accepted.length}/${total} certificate requests are fulfilled` +
+        why.map((reason) => `; ${reason}`).join(""),
     );
     return;
   }

@@ -149,6 +149,28 @@ describe("requirer charm, unit mode", () => {
     assert.equal(juju.results, undefined);
   });
 
+  it("get-certificate says why the provider denied a request, as charmlibs reads request_errors", () => {
+    const juju = setup();
+    hook(juju, "certificates-relation-joined");
+    const csr = published(juju)[0]!.certificate_signing_request;
+    const error = {
+      code: 102,
+      name: "domain_not_allowed",
+      message: "not for you",
+      reason: "signing-policy",
+    };
+    if (juju.relation) {
+      juju.relation.remoteAppBag = { request_errors: pyJsonDumps([{ csr, error }]) };
+    }
+    hook(juju, "certificates-relation-changed");
+    action(juju, "get-certificate");
+    assert.equal(
+      juju.failure,
+      "Certificate not available: 0/1 certificate requests are fulfilled; " +
+        "certificate denied by the provider: 102 domain_not_allowed: not for you",
+    );
+  });
+
   it("writes v1 requests without the ca flag", () => {
     const juju = setup({ library: "v1" });
     hook(juju, "certificates-relation-joined");

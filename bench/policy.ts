@@ -1,0 +1,195 @@
+// The signing policy's cost in hooks (issue 18): the same 2,000-CSR model with no policy and
+// with `enforcement: reject`, hooks in steady state (the policy's refusals already published,
+// so nothing is written), runs interleaved so that load on the shared machine hits both alike.
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { createCharm } from "../src/charm/charm.ts";
+import type { ToolRunner } from "../src/juju/hook-tools.ts";
+import { updateState } from "../tests/simulator/state.ts";
+import { runFake, type EventSpec, type FakeTools } from "./fake-tools.ts";
+import { median } from "./measure.ts";
+import { OPERATOR, type BenchModel } from "./model.ts";
+
+/**
+ * Every requirer is allowed its own names by `"*"`; a tenth of the applications may only have
+ * `{unit}` names, which theirs are not, and CA requests are refused everywhere (ca: false).
+ */
+export function benchPolicy(model: BenchModel): string {
+  const strict = model.relations.filter((_, i) => i % 10 === 0).map((relation) => relation.app);
+  return [
+    "enforcement: reject",
+    "applications:",
+    '  "*":',
+    '    dns: ["*.bench.example"]',
+    "    keys: {rsa: 2048, ec: 256, ed25519: true}",
+    ...strict.flatMap((app) => [`  ${app}:`, '    dns: ["{unit}.bench.example"]']),
+    "",
+  ].join("\n");
+}
+
+const LABELS = {
+  none: "no policy",
+  reject: "enforcement: reject",
+  cold: "enforcement: reject, first hook after a policy change",
+} as const;
+
+/** What hooks keep in the charm directory under a policy (src/charm/policy-*.ts). */
+function forget(tools: FakeTools): void {
+  for (const file of [".signing-policy.json", ".signing-policy-verdicts.json"]) {
+    rmSync(join(tools.dir, "charm", file), { force: true });
+  }
+}
+
+export interface PolicyVariant {
+  readonly label: string;
+  readonly event: string;
+  /** Median own time (process start to entry, plus the dispatch's CPU), tools free. */
+  readonly ownMs: number;
+  readonly handlerCpuMs: number;
+  readonly calls: number;
+  readonly writes: number;
+}
+
+export interface PolicyResult {
+  readonly csrs: number;
+  readonly refusals: number;
+  readonly reps: number;
+  readonly variants: readonly PolicyVariant[];
+  /** The same calls with and without a policy, for each hook. */
+  readonly sameCalls: boolean;
+}
+
+type InProcess = (
+  tools: FakeTools,
+  answers: string,
+  event: EventSpec,
+  label: string,
+) => Promise<Record<string, number>>;
+
+/** Runs one update-status in this process and commits its relation writes to the state. */
+async function settle(tools: FakeTools, model: BenchModel, name: string): Promise<number> {
+  const answers = tools.answer(model.sim.state(), model.leader, name);
+  const writes = new Map<number, Record<string, string>>();
+  const runner: ToolRunner = (tool, args, stdin) => {
+    if (tool === "relation-set") {
+      const id = Number(args[args.indexOf("-r") + 1]);
+      writes.set(id, {
+        ...writes.get(id),
+        ...(JSON.parse(stdin ?? "{}") as Record<string, string>),
+      });
+      return { exitCode: 0, stdout: "", stderr: "" };
+    }
+    try {
+      return {
+        exitCode: 0,
+        stdout: readFileSync(join(answers, tool, ...args, "stdout"), "utf8"),
+        stderr: "",
+      };
+    } catch {
+      return { exitCode: 0, stdout: "", stderr: "" };
+    }
+  };
+  const env = {
+    JUJU_DISPATCH_PATH: "hooks/update-status",
+    JUJU_UNIT_NAME: model.leader,
+    JUJU_MODEL_NAME: "bench",
+    JUJU_CONTEXT_ID: "bench-settle",
+    JUJU_CHARM_DIR: join(tools.dir, "charm"),
+  };
+  const exitCode = await createCharm().dispatch(env, runner);
+  if (exitCode !== 0) throw new Error(`settling the policy model exited ${exitCode}`);
+  let refusals = 0;
+  updateState(model.sim.dir, (state) => {
+    for (const [id, bag] of writes) {
+      const relation = state.relations.find((candidate) => candidate.id === id)!;
+      const ours = { ...relation.appData[OPERATOR] };
+      for (const [key, value] of Object.entries(bag)) {
+        if (value === "") delete ours[key];
+        else ours[key] = value;
+      }
+      relation.appData[OPERATOR] = ours;
+      refusals += (JSON.parse(ours["request_errors"] ?? "[]") as unknown[]).length;
+    }
+  });
+  return refusals;
+}
+
+/** Sets the bench policy on the model and publishes its refusals, as the first hook would. */
+export async function applyPolicy(tools: FakeTools, model: BenchModel): Promise<number> {
+  updateState(model.sim.dir, (state) => {
+    state.applications[OPERATOR]!.config["signing-policy"] = benchPolicy(model);
+  });
+  return settle(tools, model, "policy-settle");
+}
+
+export async function measurePolicy(
+  tools: FakeTools,
+  model: BenchModel,
+  runInProcess: InProcess,
+  reps: number,
+): Promise<PolicyResult> {
+  const plain = tools.answer(model.sim.state(), model.leader, "policy-none");
+  const refusals = await applyPolicy(tools, model);
+  const rejecting = tools.answer(model.sim.state(), model.leader, "policy-reject");
+  const first = model.relations[0]!;
+  const events: EventSpec[] = [
+    { unit: model.leader, name: "update-status" },
+    {
+      unit: model.leader,
+      name: "certificates-relation-changed",
+      relationId: first.id,
+      remoteUnit: first.units[0]!,
+      remoteApp: first.app,
+    },
+  ];
+  const variants: PolicyVariant[] = [];
+  let sameCalls = true;
+  for (const event of events) {
+    const series = {
+      none: [] as Record<string, number>[],
+      reject: [] as Record<string, number>[],
+      cold: [] as Record<string, number>[],
+    };
+    for (let rep = 0; rep < reps; rep++) {
+      series.none.push(await runInProcess(tools, plain, event, `${event.name}, no policy`));
+      series.reject.push(await runInProcess(tools, rejecting, event, `${event.name}, reject`));
+      // The first hook after the policy changed: nothing kept yet (it keeps it for the next).
+      forget(tools);
+      series.cold.push(await runInProcess(tools, rejecting, event, `${event.name}, reject, cold`));
+    }
+    const reject = await runFake(tools, rejecting, event);
+    const checks = { none: await runFake(tools, plain, event), reject, cold: reject };
+    for (const [label, run] of Object.entries(checks)) {
+      if (run.exitCode !== 0) throw new Error(`${event.name}, ${label}: ${run.stderr}`);
+    }
+    // The status message differs (it counts the refusals); what is read must not.
+    const reads = (calls: string[][]) =>
+      JSON.stringify(calls.filter((call) => !["status-set", "juju-log"].includes(call[0]!)));
+    sameCalls &&=
+      reads(checks.none.toolCalls) === reads(checks.reject.toolCalls) &&
+      checks.none.toolCalls.length === checks.reject.toolCalls.length;
+    for (const [label, probes] of Object.entries(series) as [
+      keyof typeof series,
+      typeof series.none,
+    ][]) {
+      const calls = checks[label].toolCalls;
+      variants.push({
+        label: LABELS[label],
+        event: event.name,
+        ownMs: median(
+          probes.map((p) => (p["loadedMs"] ?? Number.NaN) + (p["handlerCpuMs"] ?? Number.NaN)),
+        ),
+        handlerCpuMs: median(probes.map((p) => p["handlerCpuMs"] ?? Number.NaN)),
+        calls: calls.length,
+        writes: calls.filter((call) => call[0] === "relation-set").length,
+      });
+    }
+    console.log(
+      `  ${event.name}: ${variants
+        .slice(-3)
+        .map((v) => `${v.label} ${v.ownMs.toFixed(0)} ms`)
+        .join(", ")}`,
+    );
+  }
+  return { csrs: model.csrs.length, refusals, reps, variants, sameCalls };
+}

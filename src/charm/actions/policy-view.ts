@@ -1,0 +1,40 @@
+import type { PythonJsonValue } from "../../interface/python-json.ts";
+import type { Violation } from "../../policy/policy.ts";
+import type { PolicyState } from "../signing-policy.ts";
+
+// How the listings show the signing policy's verdict on each request or certificate: a `policy`
+// field in JSON (null with no policy) and, with a policy set, a POLICY column in text.
+
+export interface PolicyVerdicts<T> {
+  /** `null`, `{"allowed": true}`, `{"allowed": false, "violations": [...]}` or `{"error": ...}`. */
+  field(item: T): PythonJsonValue;
+  /** The POLICY column: "ok", the number of violations, or "error"; undefined with no policy. */
+  readonly cell: ((item: T) => string) | undefined;
+}
+
+export function policyVerdicts<T>(
+  state: PolicyState,
+  judge: (item: T) => readonly Violation[],
+): PolicyVerdicts<T> {
+  switch (state.kind) {
+    case "none":
+      return { field: () => null, cell: undefined };
+    case "invalid":
+      return { field: () => ({ error: state.problem }), cell: () => "error" };
+    case "valid": {
+      const verdict = (item: T): readonly Violation[] => judge(item);
+      return {
+        field: (item) => {
+          const violations = verdict(item);
+          return violations.length === 0
+            ? { allowed: true }
+            : { allowed: false, violations: violations.map((v) => v.message) };
+        },
+        cell: (item) => {
+          const count = verdict(item).length;
+          return count === 0 ? "ok" : String(count);
+        },
+      };
+    }
+  }
+}
