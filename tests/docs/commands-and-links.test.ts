@@ -13,12 +13,6 @@ import { anchors, fences, links, shellCommands, type ShellCommand } from "./mark
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/**
- * Pages other branches are adding, linked already. The lead empties this list once they are
- * merged; a page listed here that exists fails the test, so the list cannot go stale.
- */
-const PENDING_PAGES = ["docs/how-to/signing-policy.md", "docs/reference/signing-policy.md"];
-
 /** Names our application goes by in the docs; `$app` is set to it where a page uses it. */
 const OUR_APPS = new Set(["tls-certificates-operator", "$app", "${app}"]);
 
@@ -179,7 +173,7 @@ function linkProblems(pages: readonly Page[], known: Knowledge): string[] {
       const path = pathPart === "" ? page.path : join(dirname(page.path), pathPart);
       const where = `${page.path}:${line}`;
       if (!known.exists(path)) {
-        if (!PENDING_PAGES.includes(path)) problems.push(`${where}: ${target} does not exist`);
+        problems.push(`${where}: ${target} does not exist`);
         continue;
       }
       if (fragment === undefined || !path.endsWith(".md")) continue;
@@ -206,11 +200,6 @@ describe("the docs", () => {
 
   it("link only to files and headings that exist", () => {
     assert.deepEqual(linkProblems(pages, known), []);
-  });
-
-  it("list as pending only pages that do not exist yet", () => {
-    const arrived = PENDING_PAGES.filter((path) => known.exists(path));
-    assert.deepEqual(arrived, [], "these pages exist now: remove them from PENDING_PAGES");
   });
 });
 
@@ -251,10 +240,10 @@ describe("the docs check", () => {
     ]);
   });
 
-  it("names file and line of a link to a missing file or heading, and lets pending pages be", () => {
+  it("names file and line of a link to a missing file or heading", () => {
     const text = [
       "See [b](b.md#sign-it), [c](c.md), [heading](#title) and [gone](#nothing).",
-      "[policy](how-to/signing-policy.md) and `[code](not-a-link.md)` and <https://x.org>.",
+      "[policy](how-to/nonesuch.md) and `[code](not-a-link.md)` and <https://x.org>.",
       "",
       "```md",
       "[in a fence](fence.md)",
@@ -263,6 +252,7 @@ describe("the docs check", () => {
     assert.deepEqual(linkProblems(page(text), known), [
       "docs/a.md:1: c.md does not exist",
       "docs/a.md:1: #nothing: docs/a.md has no heading #nothing",
+      "docs/a.md:2: how-to/nonesuch.md does not exist",
     ]);
   });
 });
