@@ -309,4 +309,12 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
     defect: "verdicts kept before upgrade-charm are trusted after it",
     tests: KEPT,
   },
+  {
+    id: "P37",
+    file: "src/charm/policy-verdicts.ts",
+    find: '${request.isCa ? "ca" : "leaf"}',
+    replace: "",
+    defect: "a kept verdict outlives the requirer changing is_ca for the same CSR",
+    tests: KEPT,
+  },
 ];

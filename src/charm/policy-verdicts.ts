@@ -26,8 +26,10 @@ export interface Verdicts {
   save(): void;
 }
 
+/** Everything a request's verdict depends on besides the policy: who asks, is_ca and the CSR. */
 const keyOf = (request: LocatedRequest): string =>
-  `${request.applicationName}\n${request.unitName ?? ""}\n${createHash("sha256").update(request.identity).digest("base64")}`;
+  `${request.applicationName}\n${request.unitName ?? ""}\n${request.isCa ? "ca" : "leaf"}\n` +
+  createHash("sha256").update(request.identity).digest("base64");
 
 function read(path: string, policy: string): Map<string, Stored> {
   try {

@@ -75,6 +75,17 @@ describe("verdicts kept across hooks", () => {
     assert.deepEqual(again.judged, ["AAAA"]);
   });
 
+  it("a requirer that changes is_ca for the same CSR is judged again", () => {
+    const files = { dir: mkdtempSync(join(tmpdir(), "verdicts-")), fresh: false };
+    const caIsEvil = (r: LocatedRequest) => (r.isCa ? EVIL : []);
+    const first = openVerdicts(files, "p");
+    assert.deepEqual(first.judge({ ...a, isCa: true }, caIsEvil), EVIL);
+    first.save();
+    const second = counting(caIsEvil);
+    assert.deepEqual(openVerdicts(files, "p").judge({ ...a, isCa: false }, second.judge), []);
+    assert.deepEqual(second.judged, ["AAAA"]);
+  });
+
   it("keeps only the requests of the last hook", () => {
     const files = { dir: mkdtempSync(join(tmpdir(), "verdicts-")), fresh: false };
     const first = openVerdicts(files, "p");
