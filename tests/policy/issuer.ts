@@ -16,8 +16,10 @@ import {
   cn,
   extension,
   general,
+  generalizedTime,
   name,
   oid,
+  pemText,
   seq,
   subjectAltName,
   tlv,
@@ -34,19 +36,8 @@ export interface TestCa {
 const ECDSA_WITH_SHA256 = seq(oid("1.2.840.10045.4.3.2"));
 const DAY = 86_400_000;
 
-const pem = (label: string, der: Buffer): string =>
-  `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
-
-const time = (date: Date): Buffer =>
-  tlv(
-    0x18,
-    Buffer.from(
-      date
-        .toISOString()
-        .replace(/[-:T]/g, "")
-        .replace(/\.\d+Z$/, "Z"),
-    ),
-  );
+const pem = (label: string, der: Buffer): string => `${pemText(label, der)}\n`;
+const time = generalizedTime;
 
 function serial(): Buffer {
   const bytes = randomBytes(16);

@@ -16,6 +16,7 @@ export const tlv = (tag: number, ...content: Buffer[]): Buffer => {
 };
 export const seq = (...items: Buffer[]): Buffer => tlv(0x30, ...items);
 export const set = (...items: Buffer[]): Buffer => tlv(0x31, ...items);
+export const utf8 = (text: string): Buffer => tlv(0x0c, Buffer.from(text, "utf8"));
 
 export function oid(dotted: string): Buffer {
   const [a = 0, b = 0, ...rest] = dotted.split(".").map(Number);
@@ -93,8 +94,10 @@ function signature(key: KeyObject): { algorithm: Buffer; sign: (data: Buffer) =>
   };
 }
 
-const pem = (label: string, der: Buffer): string =>
-  `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----\n`;
+/** PEM of 64-column base64 with no trailing newline, as the requirer libraries publish CSRs. */
+export const pemText = (label: string, der: Buffer): string =>
+  `-----BEGIN ${label}-----\n${(der.toString("base64").match(/.{1,64}/g) ?? []).join("\n")}\n-----END ${label}-----`;
+const pem = (label: string, der: Buffer): string => `${pemText(label, der)}\n`;
 
 /** A signed PKCS#10 request, PEM. */
 export function buildCsr(parts: CsrParts = {}): string {
@@ -116,7 +119,7 @@ export function buildCsr(parts: CsrParts = {}): string {
   );
 }
 
-const generalizedTime = (date: Date): Buffer =>
+export const generalizedTime = (date: Date): Buffer =>
   tlv(
     0x18,
     Buffer.from(

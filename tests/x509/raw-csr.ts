@@ -3,32 +3,8 @@
 // node exports it (RSA without NULL parameters, an EC point compressed or with explicit curve
 // parameters). Each is correctly self-signed with node:crypto, so the charm accepts it.
 import { createPublicKey, sign, type KeyObject } from "node:crypto";
+import { oid, pemText, seq, set, tlv } from "./der-builder.ts";
 import { openssl, workFile } from "./openssl.ts";
-
-function length(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-export const tlv = (tag: number, ...content: Buffer[]): Buffer => {
-  const body = Buffer.concat(content);
-  return Buffer.concat([Buffer.from([tag]), length(body.length), body]);
-};
-const seq = (...items: Buffer[]): Buffer => tlv(0x30, ...items);
-const set = (...items: Buffer[]): Buffer => tlv(0x31, ...items);
-
-function oid(dotted: string): Buffer {
-  const [a = 0, b = 0, ...rest] = dotted.split(".").map(Number);
-  const bytes = [40 * a + b];
-  for (const arc of rest) {
-    const groups = [arc & 0x7f];
-    for (let v = arc >>> 7; v > 0; v >>>= 7) groups.unshift((v & 0x7f) | 0x80);
-    bytes.push(...groups);
-  }
-  return tlv(0x06, Buffer.from(bytes));
-}
 
 /** The ASN.1 string types a subject value may take, and how each encodes its text. */
 const STRING_TYPES = {
@@ -92,11 +68,6 @@ const SHA256_WITH_RSA = "1.2.840.113549.1.1.11";
 const ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
 const ED25519 = "1.3.101.112";
 
-function pem(der: Buffer): string {
-  const lines = der.toString("base64").match(/.{1,64}/g) ?? [];
-  return `-----BEGIN CERTIFICATE REQUEST-----\n${lines.join("\n")}\n-----END CERTIFICATE REQUEST-----`;
-}
-
 /** A self-signed PKCS#10 request, PEM without a trailing newline (as the libraries write it). */
 export function rawCsr(options: RawCsrOptions): string {
   const { key } = options;
@@ -128,7 +99,10 @@ export function rawCsr(options: RawCsrOptions): string {
       : kind === "ed25519"
         ? seq(oid(ED25519))
         : seq(oid(SHA256_WITH_RSA), tlv(0x05));
-  return pem(seq(info, algorithm, tlv(0x03, Buffer.from([0]), signature)));
+  return pemText(
+    "CERTIFICATE REQUEST",
+    seq(info, algorithm, tlv(0x03, Buffer.from([0]), signature)),
+  );
 }
 
 /** The key's SubjectPublicKeyInfo as node exports it (RSA with NULL, EC named and uncompressed). */
