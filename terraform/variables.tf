@@ -40,7 +40,7 @@ variable "units" {
 }
 
 variable "config" {
-  description = "Charm config options (the charm has none today)."
+  description = "Charm config options: expiry-warning-days, trusted-certificate-bundle, signing-policy."
   type        = map(string)
   default     = {}
 }
