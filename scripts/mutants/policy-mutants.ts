@@ -153,9 +153,9 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   {
     id: "P18",
     file: "src/policy/name-rules.ts",
-    find: "const deny = rules.denyIp.find((range) => rangeContains(range, reading.bytes));",
-    replace: "const deny = rules.denyIp.find(() => false);",
-    defect: "deny-ip is skipped",
+    find: "const deny = lists.deny.find((rule) => matches(rule, reading.value));",
+    replace: "const deny = lists.deny.find(() => false);",
+    defect: "deny-ip, deny-email and deny-uri are skipped",
     tests: [EVALUATE],
   },
   {

@@ -67,41 +67,56 @@ export function nameRules(rules: ApplicationRules, requester: Requester): NameRu
     return found;
   };
 
+  /** A name of a listed type: unreadable, denied, or absent from the allow list, in that order. */
+  function listed<V, R extends { readonly text: string }>(
+    reading: { ok: true; value: V } | { ok: false; problem: string },
+    shown: string,
+    field: string,
+    category: ViolationCategory,
+    lists: { allow: readonly R[] | undefined; deny: readonly R[] },
+    matches: (rule: R, value: V) => boolean,
+  ): Violation[] {
+    if (!reading.ok) return [violation(category, `${shown} ${reading.problem}`)];
+    const deny = lists.deny.find((rule) => matches(rule, reading.value));
+    if (deny !== undefined) return [violation(category, denied(shown, `deny-${field}`, deny.text))];
+    if (!(lists.allow ?? []).some((rule) => matches(rule, reading.value))) {
+      const texts = lists.allow?.map((rule) => rule.text);
+      return [violation(category, notAllowed(shown, texts, field))];
+    }
+    return [];
+  }
+
   const ip = (raw: string, shown: string): Violation[] => {
     const reading = readIp(raw);
-    if (!reading.ok) return [violation("ip", `${shown} ${reading.problem}`)];
-    const deny = rules.denyIp.find((range) => rangeContains(range, reading.bytes));
-    if (deny !== undefined) return [violation("ip", denied(shown, "deny-ip", deny.text))];
-    if (!(rules.ip ?? []).some((range) => rangeContains(range, reading.bytes))) {
-      const texts = rules.ip?.map((range) => range.text);
-      return [violation("ip", notAllowed(shown, texts, "ip"))];
-    }
-    return [];
+    return listed(
+      reading.ok ? { ok: true, value: reading.bytes } : reading,
+      shown,
+      "ip",
+      "ip",
+      { allow: rules.ip, deny: rules.denyIp },
+      rangeContains,
+    );
   };
 
-  const email = (raw: string, shown: string): Violation[] => {
-    const reading = readEmail(raw);
-    if (!reading.ok) return [violation("other", `${shown} ${reading.problem}`)];
-    const deny = rules.denyEmail.find((rule) => emailRuleMatches(rule, reading.value));
-    if (deny !== undefined) return [violation("other", denied(shown, "deny-email", deny.text))];
-    if (!(rules.email ?? []).some((rule) => emailRuleMatches(rule, reading.value))) {
-      const texts = rules.email?.map((rule) => rule.text);
-      return [violation("other", notAllowed(shown, texts, "email"))];
-    }
-    return [];
-  };
+  const email = (raw: string, shown: string): Violation[] =>
+    listed(
+      readEmail(raw),
+      shown,
+      "email",
+      "other",
+      { allow: rules.email, deny: rules.denyEmail },
+      emailRuleMatches,
+    );
 
-  const uri = (raw: string, shown: string): Violation[] => {
-    const reading = readUri(raw);
-    if (!reading.ok) return [violation("other", `${shown} ${reading.problem}`)];
-    const deny = rules.denyUri.find((rule) => rule.value === reading.value);
-    if (deny !== undefined) return [violation("other", denied(shown, "deny-uri", deny.text))];
-    if (!(rules.uri ?? []).some((rule) => rule.value === reading.value)) {
-      const texts = rules.uri?.map((rule) => rule.text);
-      return [violation("other", notAllowed(shown, texts, "uri"))];
-    }
-    return [];
-  };
+  const uri = (raw: string, shown: string): Violation[] =>
+    listed(
+      readUri(raw),
+      shown,
+      "uri",
+      "other",
+      { allow: rules.uri, deny: rules.denyUri },
+      (rule, value) => rule.value === value,
+    );
 
   return {
     dns,
