@@ -1,21 +1,11 @@
+import { remembered } from "../x509/remembered.ts";
+
 /**
  * Two CSR texts name the same request when their DER is the same. Requirers of v1-v3 match on
  * the exact string, so we always echo theirs; this key only finds which request an operator's
  * copy (re-wrapped, CRLF, trailing newline) stands for.
  */
-export function csrIdentity(text: string): string {
-  let identity = identities.get(text);
-  if (identity === undefined) {
-    identity = computeIdentity(text);
-    // Each hook asks for the same few thousand texts several times; a hook is one process.
-    if (identities.size >= MAX_REMEMBERED) identities.clear();
-    identities.set(text, identity);
-  }
-  return identity;
-}
-
-const MAX_REMEMBERED = 20_000;
-const identities = new Map<string, string>();
+export const csrIdentity: (text: string) => string = remembered(20_000, computeIdentity);
 
 function computeIdentity(text: string): string {
   const begin = text.indexOf("-----BEGIN");

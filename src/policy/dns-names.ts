@@ -1,4 +1,5 @@
 import { domainToASCII } from "node:url";
+import { remembered } from "../x509/remembered.ts";
 import { isIpAddress } from "./ip-ranges.ts";
 
 // DNS names as rules and requests are compared: lowercase, IDNA to ASCII, split into labels.
@@ -34,19 +35,9 @@ const invalid = (problem: string, isIpAddress = false): DnsNameReading => ({
  * Reads a DNS name; `*.` may stand first (a literal wildcard name). Never throws; the problem
  * says what is wrong in the operator's or requirer's terms.
  */
-export function readDnsName(raw: string): DnsNameReading {
-  let reading = remembered.get(raw);
-  if (reading === undefined) {
-    reading = read(raw);
-    // A hook judges the same few thousand names (a CN and its SAN are one); one process each.
-    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
-    remembered.set(raw, reading);
-  }
-  return reading;
-}
+// A hook judges the same few thousand names (a CN and its SAN are one).
+export const readDnsName: (raw: string) => DnsNameReading = remembered(20_000, read);
 
-const MAX_REMEMBERED = 20_000;
-const remembered = new Map<string, DnsNameReading>();
 // Plain ASCII names with no punycode label come out of IDNA only lowercased: skip the call.
 const PLAIN_ASCII = /^(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 

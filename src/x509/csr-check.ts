@@ -12,6 +12,7 @@ import {
 } from "./der.ts";
 import { MAX_RSA_BITS, MIN_RSA_BITS, unsupportedKeyReason } from "./keys.ts";
 import { CERTIFICATE_REQUEST, PemError, readOnePem } from "./pem.ts";
+import { remembered } from "./remembered.ts";
 
 // The cheap check run on every CSR found on every hook, possibly thousands: node builtins only,
 // no ASN.1 library, no signature verification. It answers "could we ever sign this?" well
@@ -67,22 +68,11 @@ export function locateCsrParts(der: Buffer): CsrLayout {
 
 // Loading the key is nine tenths of the cost (~0.1 ms with OpenSSL 3.0), and one hook may look
 // at the same requests more than once (reconcile, then an action), so answers are remembered.
-const MEMO_LIMIT = 10_000;
-const memo = new Map<string, CsrCheck>();
-
 /**
  * Is this text one PEM CERTIFICATE REQUEST, well-formed DER, with a public key of a type we
  * support? Never throws; the reason never quotes the text.
  */
-export function checkRequestedCsr(text: string): CsrCheck {
-  let result = memo.get(text);
-  if (result === undefined) {
-    result = check(text);
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(text, result);
-  }
-  return result;
-}
+export const checkRequestedCsr: (text: string) => CsrCheck = remembered(10_000, check);
 
 function check(text: string): CsrCheck {
   let der: Buffer;

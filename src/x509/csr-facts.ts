@@ -14,6 +14,7 @@ import type { CsrFacts } from "./facts.ts";
 import { keyFacts } from "./key-facts.ts";
 import { readCommonNames, readExtensions } from "./name-facts.ts";
 import { CERTIFICATE_REQUEST, PemError, readOnePem } from "./pem.ts";
+import { remembered } from "./remembered.ts";
 
 // What a CSR asks for, read by position with the DER reader: cheap enough for every request on
 // every hook (a few microseconds each), where the ASN.1 library costs a tenth of a millisecond.
@@ -53,19 +54,8 @@ export function csrFactsOf(der: Buffer): CsrFacts {
   };
 }
 
-const MEMO_LIMIT = 10_000;
-const memo = new Map<string, CsrFactsReading>();
-
 /** The facts of a PEM CSR, or why they cannot be read. Never throws; remembered per text. */
-export function readCsrFacts(text: string): CsrFactsReading {
-  let reading = memo.get(text);
-  if (reading === undefined) {
-    reading = read(text);
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(text, reading);
-  }
-  return reading;
-}
+export const readCsrFacts: (text: string) => CsrFactsReading = remembered(10_000, read);
 
 function read(text: string): CsrFactsReading {
   try {
