@@ -8,7 +8,7 @@ import type { LocatedRequest } from "../requests.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
 import { fitRequestTable } from "./request-table.ts";
 import { charmFiles, loadPolicy } from "../signing-policy.ts";
-import { policyVerdicts } from "./policy-view.ts";
+import { requestVerdicts } from "./policy-view.ts";
 import { fitInOneResult, lazily, requestView, setFittedResults } from "./request-view.ts";
 
 const params = z.object({
@@ -28,9 +28,7 @@ export async function getCertificateRequest(context: ActionContext): Promise<voi
   );
   const refusals = new Map(published.rejections.map((entry) => [csrIdentity(entry.csr), entry]));
   const policy = await loadPolicy(model, charmFiles(context.event));
-  const verdicts = policyVerdicts(policy, (request: LocatedRequest) =>
-    policy.kind === "valid" ? policy.judge.request(request) : [],
-  );
+  const verdicts = requestVerdicts(policy);
   const details = requestDetailer([relation]);
   const state = (request: LocatedRequest) => ({
     has_certificate: answered.has(request.identity),

@@ -3,8 +3,7 @@ import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts"
 import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { outstandingRequests } from "../reconcile.ts";
 import { charmFiles, loadPolicy } from "../signing-policy.ts";
-import { policyVerdicts } from "./policy-view.ts";
-import type { LocatedRequest } from "../requests.ts";
+import { requestVerdicts } from "./policy-view.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
@@ -27,9 +26,7 @@ export async function getOutstandingCertificateRequests(context: ActionContext):
   );
   const policy = await loadPolicy(model, charmFiles(context.event));
   if (relationId === undefined) await refreshStatus(model, log);
-  const verdicts = policyVerdicts(policy, (request: LocatedRequest) =>
-    policy.kind === "valid" ? policy.judge.request(request) : [],
-  );
+  const verdicts = requestVerdicts(policy);
   const details = requestDetailer(relations);
   const fitted =
     given.format === "pem"

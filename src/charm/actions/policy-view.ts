@@ -1,5 +1,6 @@
 import type { PythonJsonValue } from "../../interface/python-json.ts";
 import type { Violation } from "../../policy/policy.ts";
+import type { LocatedRequest } from "../requests.ts";
 import type { PolicyState } from "../signing-policy.ts";
 
 // How the listings show the signing policy's verdict on each request or certificate: a `policy`
@@ -11,6 +12,12 @@ export interface PolicyVerdicts<T> {
   /** The POLICY column: "ok", the number of violations, or "error"; undefined with no policy. */
   readonly cell: ((item: T) => string) | undefined;
 }
+
+/** The verdicts on requests, for the two request listings. */
+export const requestVerdicts = (state: PolicyState): PolicyVerdicts<LocatedRequest> =>
+  policyVerdicts(state, (request: LocatedRequest) =>
+    state.kind === "valid" ? state.judge.request(request) : [],
+  );
 
 export function policyVerdicts<T>(
   state: PolicyState,
