@@ -85,6 +85,16 @@ function relate(state: State, id: number, overrides: Partial<Relation> = {}): Re
   return relation;
 }
 
+/** app's peer relation "cluster", id 1. */
+const peerRelation = (state: State) =>
+  relate(state, 1, {
+    peer: true,
+    ends: [
+      { app: "app", endpoint: "cluster" },
+      { app: "app", endpoint: "cluster" },
+    ],
+  });
+
 const view = (members: Record<string, number> = {}, appMembers: Record<string, number> = {}) => ({
   created: true,
   members,
@@ -138,13 +148,7 @@ describe("one relation's hooks come in relation/resolver.go's order", () => {
 
   test("an application bag never written is owed no -changed; a unit never gets one for its own", () => {
     const state = model(["app/0", "app/1"]);
-    const peers = relate(state, 1, {
-      peer: true,
-      ends: [
-        { app: "app", endpoint: "cluster" },
-        { app: "app", endpoint: "cluster" },
-      ],
-    });
+    const peers = peerRelation(state);
     peers.views["app/0"] = view({ "app/1": 1 });
     peers.views["app/1"] = view({ "app/0": 1 });
     peers.versions = { "app/0": 1, "app/1": 1 };
@@ -156,13 +160,7 @@ describe("one relation's hooks come in relation/resolver.go's order", () => {
 
   test("a dying unit departs its peers but never breaks a peer relation, then stops and is removed", () => {
     const state = model(["app/0", "app/1"]);
-    const peers = relate(state, 1, {
-      peer: true,
-      ends: [
-        { app: "app", endpoint: "cluster" },
-        { app: "app", endpoint: "cluster" },
-      ],
-    });
+    const peers = peerRelation(state);
     peers.views["app/1"] = view({ "app/0": 1 });
     state.units["app/1"]!.dying = true;
     assert.equal(next(state, "app/1"), "app/1 cluster-relation-departed (app/0)");
