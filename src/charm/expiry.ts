@@ -1,5 +1,4 @@
 import type { ProvidedCertificate } from "../interface/provided-certificates.ts";
-import { certificateValidity } from "../x509/validity.ts";
 
 export interface IssuedTo {
   readonly certificate: ProvidedCertificate;
@@ -7,36 +6,39 @@ export interface IssuedTo {
   readonly holder: string;
 }
 
+/** A current certificate's end, in seconds since the epoch as kept, and who holds it. */
+export type Expiry = readonly [notAfter: number, holder: string];
+
+interface Dated {
+  readonly holder: string;
+  readonly notAfter: Date;
+}
+
 export interface ExpirySummary {
-  readonly expired: readonly { holder: string; notAfter: Date }[];
-  readonly expiring: readonly { holder: string; notAfter: Date }[];
+  readonly expired: readonly Dated[];
+  readonly expiring: readonly Dated[];
 }
 
 const DAY_MS = 86_400_000;
 
-/** Current (non-revoked) certificates already expired, and those expiring within the window. */
+/** Certificates already expired, and those expiring within the window, soonest first. */
 export function summarizeExpiry(
-  issued: readonly IssuedTo[],
+  expiries: readonly Expiry[],
   warningDays: number,
   now: Date,
 ): ExpirySummary {
-  const expired: { holder: string; notAfter: Date }[] = [];
-  const expiring: { holder: string; notAfter: Date }[] = [];
-  for (const { certificate, holder } of issued) {
-    if (certificate.revoked) continue;
-    let notAfter: Date;
-    try {
-      notAfter = certificateValidity(certificate.certificate).notAfter;
-    } catch {
-      continue;
-    }
+  const expired: Dated[] = [];
+  const expiring: Dated[] = [];
+  for (const [seconds, holder] of expiries) {
+    const notAfter = new Date(seconds * 1000);
     if (notAfter.getTime() <= now.getTime()) expired.push({ holder, notAfter });
     else if (notAfter.getTime() - now.getTime() <= warningDays * DAY_MS) {
       expiring.push({ holder, notAfter });
     }
   }
-  const soonestFirst = (a: { notAfter: Date }, b: { notAfter: Date }) =>
-    a.notAfter.getTime() - b.notAfter.getTime();
+  const soonestFirst = (a: Dated, b: Dated) =>
+    a.notAfter.getTime() - b.notAfter.getTime() ||
+    (a.holder < b.holder ? -1 : a.holder > b.holder ? 1 : 0);
   return { expired: expired.sort(soonestFirst), expiring: expiring.sort(soonestFirst) };
 }
 

@@ -60,8 +60,11 @@ const isStored = (value: unknown): value is Stored =>
       typeof entry[1] === "string",
   );
 
-/** The verdicts kept for the policy with this digest. */
-export function openVerdicts(files: CharmFiles, policy: string): Verdicts {
+/**
+ * The verdicts kept for the policy with this digest. With `prune`, a hook that looked at every
+ * relation keeps only the verdicts it used; a hook of one relation keeps the others' too.
+ */
+export function openVerdicts(files: CharmFiles, policy: string, prune = true): Verdicts {
   const path = join(files.dir, FILE);
   const earlier = files.fresh ? new Map<string, Stored>() : read(path, policy);
   const used = new Map<string, Stored>();
@@ -83,9 +86,10 @@ export function openVerdicts(files: CharmFiles, policy: string): Verdicts {
       return violations;
     },
     save() {
-      if (!judgedNow && used.size === earlier.size) return;
+      if (!judgedNow && (!prune || used.size === earlier.size)) return;
+      const kept = prune ? used : new Map([...earlier, ...used]);
       try {
-        const text = JSON.stringify({ policy, verdicts: Object.fromEntries(used) });
+        const text = JSON.stringify({ policy, verdicts: Object.fromEntries(kept) });
         writeFileSync(`${path}.new`, text, { mode: 0o600 });
         renameSync(`${path}.new`, path);
       } catch {

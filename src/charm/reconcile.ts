@@ -1,246 +1,110 @@
-import type { ProvidedCertificate } from "../interface/provided-certificates.ts";
-import { POLICY_REASON, type RequestError } from "../interface/request-errors.ts";
-import type { HookContext, Logger, Model, Relation } from "../juju/index.ts";
-import { readConfig, type ConfigReading } from "./config.ts";
-import { CERTIFICATES_ENDPOINT } from "./endpoints.ts";
-import { csrIdentity } from "./csr-identity.ts";
-import { DatabagBudgetError } from "./databag-budget.ts";
-import { expiryMessage, summarizeExpiry, type IssuedTo } from "./expiry.ts";
-import { answeredCsrs, readPublished, writePublished, type Published } from "./provided.ts";
-import { readRelationRequests, type LocatedRequest } from "./requests.ts";
-import { charmFiles, loadPolicy, type CharmFiles, type PolicyState } from "./signing-policy.ts";
+import type { HookContext, JujuEvent, Relation } from "../juju/index.ts";
+import { readConfig } from "./config.ts";
+import { CERTIFICATES_ENDPOINT, TRUST_ENDPOINT } from "./endpoints.ts";
+import { leaderStatus } from "./leader-status.ts";
+import { policyInHooks, type PolicyInHooks } from "./policy-in-hooks.ts";
+import { reconcileRelation } from "./relation-reconcile.ts";
+import { charmFiles, loadPolicy, policyBasis } from "./signing-policy.ts";
+import { NON_LEADER_MESSAGE } from "./status.ts";
+import { KeptSummary, type SummaryBasis } from "./summary/kept-summary.ts";
+import { summarizeRelation, type RelationSummary } from "./summary/relation-summary.ts";
 import { reconcileTrustBundle, trustBundleProblem } from "./trust-bundle.ts";
-import {
-  NON_LEADER_MESSAGE,
-  NO_RELATION_MESSAGE,
-  joinStatus,
-  outstandingMessage,
-  policyRefusedMessage,
-} from "./status.ts";
-
-export interface RelationState {
-  readonly requests: readonly LocatedRequest[];
-  readonly published: Published;
-  /** Set when a write this relation needed was refused for its size: the status to show. */
-  readonly overBudget?: string;
-}
 
 /**
- * Every hook: read what requirers ask for and what we published, drop answers nobody asks for
- * any more, and show how many requests wait for the operator. Idempotent by construction.
+ * Hooks after which every relation is looked at again and the kept summary rebuilt: a new leader
+ * trusts nothing an earlier term kept, new code may summarize differently, and the configuration
+ * decides what is published everywhere.
+ */
+const FULL_LOOK_HOOKS: ReadonlySet<string> = new Set([
+  "leader-elected",
+  "upgrade-charm",
+  "config-changed",
+]);
+
+/**
+ * Every hook, with a cost that follows what changed. A hook of one certificates relation
+ * reconciles that relation (and any the summary has no entry for); update-status and the other
+ * hooks read none and take the status from the summary kept in charm state. A full look, which
+ * reconciles every relation and rebuilds the summary, runs after the hooks above, when the
+ * summary cannot be trusted, and on update-status once an hour, so nothing stays wrong for long.
  */
 export async function reconcile(context: HookContext): Promise<void> {
-  const { model, log } = context;
-  reconcileTrustBundle(context);
-  if (!model.isLeader()) {
+  const { model, log, event } = context;
+  const leader = model.isLeader();
+  const basis: SummaryBasis = leader
+    ? { role: "leader", policy: await policyBasis(model) }
+    : { role: "standby", policy: "" };
+  const kept = KeptSummary.open(model.charmState, basis, log);
+  const now = new Date();
+  const fullLook =
+    FULL_LOOK_HOOKS.has(event.name) ||
+    (event.name === "update-status" ? kept.fullLookDue(now.getTime()) : !kept.trusted);
+  if (fullLook) log.debug(`looking at every relation (${whyFullLook(event, kept)})`);
+
+  const trustScope = fullLook ? "every relation" : ownRelation(event, TRUST_ENDPOINT);
+  if (trustScope !== undefined) reconcileTrustBundle(context, trustScope);
+  if (!leader) {
+    if (fullLook) kept.rebuild(basis, new Map(), now.getTime());
     const problem = trustBundleProblem(model);
     if (problem === undefined) model.setUnitStatus("active", NON_LEADER_MESSAGE);
     else model.setUnitStatus("blocked", problem);
     return;
   }
+
   const reading = readConfig(model);
-  const files = charmFiles(context.event);
+  const files = charmFiles(event);
   const policy = await loadPolicy(model, files);
-  const { refusals, done } = await policyRefusals(policy, files);
-  const relations = model.relations(CERTIFICATES_ENDPOINT);
-  const states = relations.map((relation) => reconcileRelation(relation, log, refusals));
-  done();
-  showStatus(model, states, reading, policy);
-}
+  const judging = await policyInHooks(policy, files, fullLook);
+  const own = ownRelation(event, CERTIFICATES_ENDPOINT);
+  // In its -broken hook a relation is gone: Juju no longer lists it (runner/context/
+  // contextfactory.go, getContextRelations), and its summary goes with it.
+  const relations = model
+    .relations(CERTIFICATES_ENDPOINT)
+    .filter((relation) => !(isBroken(event) && relation.id === own?.relationId));
+  const summaries = new Map<number, RelationSummary>();
+  for (const relation of relations) {
+    const summary = fullLook || relation.id === own?.relationId ? undefined : kept.get(relation.id);
+    summaries.set(relation.id, summary ?? summarize(relation, context, judging, kept, fullLook));
+  }
+  if (fullLook) kept.rebuild(basis, summaries, now.getTime());
+  else kept.keepOnly(relations.map((relation) => relation.id));
+  judging.done();
 
-/**
- * The refusals a relation should carry, given its requests and what else it holds. The
- * operator's own refusals are always kept as they are; the signing policy's are its to change.
- */
-export type Refusals = (
-  requests: readonly LocatedRequest[],
-  published: Published,
-) => RequestError[];
-
-/** No policy, or one that does not reject: any refusal the policy made earlier is withdrawn. */
-const operatorRefusalsOnly: Refusals = (_, published) =>
-  published.rejections.filter((entry) => entry.reason !== POLICY_REASON);
-
-/** An invalid policy changes nothing already published. */
-const keepRefusals: Refusals = (_, published) => published.rejections;
-
-/** How this hook's refusals are made, and what to do once every relation has been seen. */
-async function policyRefusals(
-  policy: PolicyState,
-  files: CharmFiles,
-): Promise<{ refusals: Refusals; done: () => void }> {
-  const nothing = (): void => undefined;
-  if (policy.kind === "invalid") return { refusals: keepRefusals, done: nothing };
-  if (policy.kind === "none" || policy.policy.enforcement !== "reject") {
-    return { refusals: operatorRefusalsOnly, done: nothing };
-  }
-  const [{ refusalsUnderPolicy }, { openVerdicts }] = await Promise.all([
-    import("./policy-refusals.ts"),
-    import("./policy-verdicts.ts"),
-  ]);
-  const verdicts = openVerdicts(files, policy.digest);
-  const judge = (request: LocatedRequest) => verdicts.judge(request, policy.judge.request);
-  return {
-    refusals: (requests, published) => refusalsUnderPolicy(judge, requests, published),
-    done: () => verdicts.save(),
-  };
-}
-
-/** The leader's status from every relation's state: outstanding requests, then expiry. */
-export function showStatus(
-  model: Model,
-  states: readonly RelationState[],
-  reading: ConfigReading,
-  policy: PolicyState,
-): void {
-  const trustProblem = trustBundleProblem(model);
-  if (trustProblem !== undefined) {
-    model.setUnitStatus("blocked", trustProblem);
-    return;
-  }
-  if (!reading.ok) {
-    model.setUnitStatus("blocked", reading.problem);
-    return;
-  }
-  if (policy.kind === "invalid") {
-    model.setUnitStatus("blocked", policy.problem);
-    return;
-  }
-  const full = states.find((state) => state.overBudget !== undefined);
-  if (full?.overBudget !== undefined) {
-    model.setUnitStatus("blocked", full.overBudget);
-    return;
-  }
-  if (states.length === 0) {
-    model.setUnitStatus("active", NO_RELATION_MESSAGE);
-    return;
-  }
-  const outstanding = states.reduce((sum, state) => sum + outstandingRequests(state).length, 0);
-  const warningDays = reading.config.expiryWarningDays;
-  const summary = summarizeExpiry(states.flatMap(issuedTo), warningDays, new Date());
-  const expiry =
-    warningDays > 0 || summary.expired.length > 0 ? expiryMessage(summary, warningDays) : undefined;
-  const refused = states.reduce(
-    (sum, state) =>
-      sum + state.published.rejections.filter((entry) => entry.reason === POLICY_REASON).length,
-    0,
+  const status = leaderStatus(
+    relations.map((relation) => ({ label: relation.label, summary: summaries.get(relation.id)! })),
+    { trustProblem: trustBundleProblem(model), reading, policy },
+    now,
   );
-  const message = joinStatus([
-    outstandingMessage(outstanding),
-    refused > 0 ? policyRefusedMessage(refused) : undefined,
-    expiry,
-  ]);
-  model.setUnitStatus(summary.expired.length > 0 ? "blocked" : "active", message);
+  model.setUnitStatus(status.status, status.message);
 }
 
-/** Cleans one relation's published data and returns what it asks and holds. */
-export function reconcileRelation(
+/** Reconciles one relation and returns its summary, kept unless a full look keeps them all. */
+function summarize(
   relation: Relation,
-  log: Logger,
-  refusals: Refusals = operatorRefusalsOnly,
-): RelationState {
-  const published = readPublished(relation, log);
-  const { requests, complete } = readRelationRequests(relation, log, {
-    answered: answeredCsrs(published),
-  });
-  if (!complete) {
-    if (published.certificates.length > 0) {
-      log.warning(
-        `keeping every certificate on ${relation.label}: a requirer databag is unreadable`,
-      );
-    }
-    if (published.asStored === true) return { requests, published };
-    return { requests, published, ...writeWithinBudget(relation, published, log) };
-  }
-  const requested = new Set(requests.map((request) => request.identity));
-  const stillAsked = <T extends { csr: string }>(entries: readonly T[]) =>
-    entries.filter((entry) => requested.has(csrIdentity(entry.csr)));
-  const certificates = stillAsked(published.certificates);
-  const kept: Published = {
-    certificates,
-    rejections: refusals(requests, { certificates, rejections: stillAsked(published.rejections) }),
-  };
-  const dropped = published.certificates.length - kept.certificates.length;
-  if (dropped > 0) {
-    log.info(`removed ${dropped} certificate(s) for requests no longer made on ${relation.label}`);
-  }
-  const unchanged =
-    published.asStored === true &&
-    dropped === 0 &&
-    sameRefusals(kept.rejections, published.rejections);
-  // Serializing thousands of entries only to find the same text costs more than the rest.
-  if (unchanged) return { requests, published: kept };
-  const refused = writeWithinBudget(relation, kept, log);
-  // A refused write leaves the stored data as it was, and that is what the status counts.
-  return refused.overBudget === undefined
-    ? { requests, published: kept }
-    : { requests, published, ...refused };
-}
-
-function sameRefusals(a: readonly RequestError[], b: readonly RequestError[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((entry, i) => {
-      const other = b[i]!;
-      return (
-        entry.csr === other.csr &&
-        entry.code === other.code &&
-        entry.name === other.name &&
-        entry.message === other.message &&
-        entry.reason === other.reason
-      );
-    })
+  { log }: HookContext,
+  judging: PolicyInHooks,
+  kept: KeptSummary,
+  fullLook: boolean,
+): RelationSummary {
+  const summary = summarizeRelation(
+    reconcileRelation(relation, log, judging.refusals),
+    judging.breaksPolicy,
   );
+  if (!fullLook) kept.put(relation.id, summary);
+  return summary;
 }
 
-/**
- * Writes the published data unless that would take the databag past the budget. Then nothing is
- * written (the stored data stays whole, and Juju would refuse the commit anyway near its own
- * limit): the hook succeeds and the status names the relation.
- */
-function writeWithinBudget(
-  relation: Relation,
-  published: Published,
-  log: Logger,
-): { overBudget?: string } {
-  try {
-    writePublished(relation, published);
-    return {};
-  } catch (error) {
-    if (!(error instanceof DatabagBudgetError)) throw error;
-    log.warning(error.message);
-    return {
-      overBudget:
-        `Our data on ${relation.label} is at the 8 MiB bound for one relation; ` +
-        "nothing more is written there (see juju debug-log)",
-    };
-  }
+/** The relation of this hook when it is one of the endpoint's. */
+function ownRelation(event: JujuEvent, endpoint: string): { relationId: number } | undefined {
+  return event.kind === "relation" && event.endpoint === endpoint
+    ? { relationId: event.relationId }
+    : undefined;
 }
 
-/** Requests with no current (non-revoked) certificate and no refusal, one per CSR. */
-export function outstandingRequests({ requests, published }: RelationState): LocatedRequest[] {
-  const settled = new Set([
-    ...published.certificates
-      .filter((entry) => !entry.revoked)
-      .map((entry) => csrIdentity(entry.csr)),
-    ...published.rejections.map((entry) => csrIdentity(entry.csr)),
-  ]);
-  const seen = new Set<string>();
-  return requests.filter((request) => {
-    if (settled.has(request.identity) || seen.has(request.identity)) return false;
-    seen.add(request.identity);
-    return true;
-  });
-}
+const isBroken = (event: JujuEvent): boolean =>
+  event.kind === "relation" && event.relationKind === "broken";
 
-/** Each published certificate with who holds it, for status and inventory. */
-export function issuedTo({ requests, published }: RelationState): (IssuedTo & {
-  request: LocatedRequest | undefined;
-})[] {
-  const byIdentity = new Map(requests.map((request) => [request.identity, request]));
-  return published.certificates.map((certificate: ProvidedCertificate) => {
-    const request = byIdentity.get(csrIdentity(certificate.csr));
-    const holder = request?.unitName ?? request?.applicationName ?? "an unknown requirer";
-    return { certificate, holder, request };
-  });
+function whyFullLook(event: JujuEvent, kept: KeptSummary): string {
+  if (FULL_LOOK_HOOKS.has(event.name)) return event.name;
+  return kept.trusted ? "an hour since the last full look" : "no summary to trust";
 }

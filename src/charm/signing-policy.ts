@@ -76,6 +76,17 @@ async function read(text: string, files: CharmFiles | undefined): Promise<Policy
   }
 }
 
+/**
+ * Names the signing policy a hook judges under, for what is kept between hooks: "none", or the
+ * SHA-256 of the option's text (valid or not), so that any change of the text is noticed.
+ */
+export async function policyBasis(model: Model): Promise<string> {
+  const reading = signingPolicyText(model);
+  if (!reading.ok) return "invalid option";
+  if (reading.text === undefined) return "none";
+  return (await import("./policy-cache.ts")).digestOf(reading.text);
+}
+
 /** Why no certificate may be provided while the policy is invalid. */
 export function invalidPolicyMessage(problem: string): string {
   return (

@@ -2,10 +2,15 @@ export const NON_LEADER_MESSAGE = "Standby: the leader unit serves certificate r
 export const NO_RELATION_MESSAGE =
   "Waiting for requirers: integrate a charm with the certificates endpoint";
 
-export function outstandingMessage(count: number): string {
+/**
+ * How many requests wait for the operator, and how many of them the signing policy would not
+ * allow (enforcement warn or refuse): those are refused or warned about when provided.
+ */
+export function outstandingMessage(count: number, againstPolicy = 0): string {
   if (count === 0) return "No outstanding requests.";
   const noun = count === 1 ? "request" : "requests";
-  return `${count} outstanding ${noun}, use juju actions to provide certificates`;
+  const policy = againstPolicy > 0 ? ` (${againstPolicy} against the signing policy)` : "";
+  return `${count} outstanding ${noun}${policy}, use juju actions to provide certificates`;
 }
 
 export function policyRefusedMessage(count: number): string {

@@ -31,16 +31,22 @@ type BundleReading =
   | { readonly ok: true; readonly certificates: string[]; readonly expired: BundleEntry[] }
   | { readonly ok: false; readonly problem: string };
 
+/** Which trust_certificate relations a hook publishes to: all of them, or its own. */
+export type TrustScope = "every relation" | { readonly relationId: number };
+
 /**
- * Every hook: publish the configured bundle to every trust_certificate relation, in the
- * version each requirer speaks, and withdraw what is no longer configured (the reference only
- * ever adds). An invalid bundle publishes nothing new and keeps the last good one in place.
+ * Publish the configured bundle to the trust_certificate relations in scope, in the version each
+ * requirer speaks, and withdraw what is no longer configured (the reference only ever adds). An
+ * invalid bundle publishes nothing new and keeps the last good one in place.
  *
  * A v0 requirer reads the unit databag of whichever of our units it meets first, so every unit
  * publishes there, not only the leader as the reference does: otherwise a requirer may read a
  * unit that holds nothing, or a former leader's copy of certificates withdrawn since.
  */
-export function reconcileTrustBundle({ model, log }: HookContext): TrustBundleOutcome {
+export function reconcileTrustBundle(
+  { model, log }: HookContext,
+  scope: TrustScope,
+): TrustBundleOutcome {
   const leader = model.isLeader();
   const reading = readBundle(model);
   if (!reading.ok) {
@@ -50,7 +56,10 @@ export function reconcileTrustBundle({ model, log }: HookContext): TrustBundleOu
     return outcome(reading);
   }
   if (leader) warnExpired(reading.expired, log);
-  for (const relation of model.relations(TRUST_ENDPOINT)) {
+  const own =
+    scope === "every relation" ? undefined : model.relation(TRUST_ENDPOINT, scope.relationId);
+  const relations = scope === "every relation" ? model.relations(TRUST_ENDPOINT) : own ? [own] : [];
+  for (const relation of relations) {
     publish(relation, { unitName: model.unitName, leader }, reading.certificates, log);
   }
   return {};

@@ -92,6 +92,20 @@ export class HookTools {
     this.write("relation-set", args, settingsYaml(data));
   }
 
+  /** The unit's whole charm state; Juju prints null when it is empty. */
+  stateGet(): Record<string, string> {
+    return this.readJson("state-get", ["--format=json"], stringMap) ?? {};
+  }
+
+  /** state-set reads `--file` as relation-set does (jujuc/state-set.go, readSettings). */
+  stateSet(values: Readonly<Record<string, string>>): void {
+    this.write("state-set", ["--file", "-"], settingsYaml(values));
+  }
+
+  stateDelete(key: string): void {
+    this.write("state-delete", [key]);
+  }
+
   isLeader(): boolean {
     return this.readJson("is-leader", ["--format=json"], jsonBoolean);
   }

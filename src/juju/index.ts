@@ -5,6 +5,12 @@ export {
   checkResultKey,
   type ResultValue,
 } from "./action.ts";
+export {
+  CharmState,
+  CharmStateLimitError,
+  MAX_STATE_KEY_BYTES,
+  MAX_STATE_VALUE_BYTES,
+} from "./charm-state.ts";
 export { Databag } from "./databag.ts";
 export * from "./errors.ts";
 export * from "./event.ts";

@@ -1,3 +1,4 @@
+import { CharmState } from "./charm-state.ts";
 import type { HookTools, WorkloadStatus } from "./hook-tools.ts";
 import { Relation } from "./relation.ts";
 import { validate, type StandardSchema } from "./schema.ts";
@@ -26,6 +27,8 @@ export class ConfigError extends Error {
 export class Model {
   readonly unitName: string;
   readonly appName: string;
+  /** What the unit keeps between hooks, committed with the relation data. */
+  readonly charmState: CharmState;
   private readonly relationsById = new Map<number, Relation>();
   private unitStatus: Status | undefined;
   private leader: boolean | undefined;
@@ -36,6 +39,7 @@ export class Model {
   ) {
     this.unitName = options.unitName;
     this.appName = options.unitName.split("/")[0] ?? "";
+    this.charmState = new CharmState(tools);
   }
 
   isLeader(): boolean {
@@ -69,13 +73,17 @@ export class Model {
     this.unitStatus = { status, message };
   }
 
-  /** Sends every databag write in one relation-set per bag, then the unit status. */
+  /**
+   * Sends every databag write in one relation-set per bag, the charm state, then the unit status.
+   * Juju applies the settings and the state in one transaction at the end of the hook.
+   */
   commit(): void {
     for (const relation of this.relationsById.values()) {
       for (const bag of relation.changedDatabags()) {
         this.tools.relationSet(relation.id, bag.owner.kind === "app", bag.pendingChanges());
       }
     }
+    this.charmState.commit();
     if (this.unitStatus) this.tools.statusSet(this.unitStatus.status, this.unitStatus.message);
   }
 

@@ -61,6 +61,8 @@ export class MemoryJuju {
   readonly relations: MemoryRelation[] = [];
   leader = `${OPERATOR}/0`;
   config: Record<string, unknown> = {};
+  /** Each unit's committed charm state (state-get, state-set, state-delete). */
+  readonly charmState: Record<string, Bag> = {};
   /** Every juju-log line of every dispatch, in order. */
   readonly allLogs: LogLine[] = [];
   fault: FaultHook | undefined;
@@ -127,6 +129,8 @@ export class MemoryJuju {
     const logs: LogLine[] = [];
     const results: Record<string, string> = {};
     const pending = new Map<number, Bag>();
+    let stateAfter: Bag | undefined;
+    const state = (): Bag => (stateAfter ??= { ...this.charmState[unit] });
     let status: { status: string; message: string } | undefined;
     let failed: string | undefined;
     const leader = unit === this.leader;
@@ -170,6 +174,16 @@ export class MemoryJuju {
           pending.set(id, { ...pending.get(id), ...data });
           return done;
         }
+        case "state-get": {
+          const whole = state();
+          return ok(Object.keys(whole).length === 0 ? null : whole);
+        }
+        case "state-set":
+          Object.assign(state(), JSON.parse(stdin ?? "{}") as Bag);
+          return done;
+        case "state-delete":
+          delete state()[args[0] ?? ""];
+          return done;
         case "juju-log": {
           const level = flag(args, "--log-level") ?? "INFO";
           const message = args[args.length - 1] ?? "";
@@ -222,6 +236,7 @@ export class MemoryJuju {
     };
     const exitCode = await createCharm().dispatch(env, runner);
     if (exitCode === 0) {
+      if (stateAfter !== undefined) this.charmState[unit] = stateAfter;
       for (const [id, data] of pending) {
         const relation = this.relations.find((r) => r.id === id);
         if (!relation) continue;

@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import type { ActionContext } from "../../juju/index.ts";
 import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { parseCertificate } from "../../x509/certificate.ts";
-import { issuedTo } from "../reconcile.ts";
+import { issuedTo } from "../relation-state.ts";
 import { charmFiles, loadPolicy } from "../signing-policy.ts";
 import { policyVerdicts } from "./policy-view.ts";
 import { requireLeader, selectRelations } from "./guards.ts";

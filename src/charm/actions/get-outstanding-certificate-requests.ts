@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts";
 import { pythonJsonDumps } from "../../interface/python-json.ts";
-import { outstandingRequests } from "../reconcile.ts";
+import { outstandingRequests } from "../relation-state.ts";
 import { charmFiles, loadPolicy } from "../signing-policy.ts";
 import { requestVerdicts } from "./policy-view.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
@@ -25,7 +25,7 @@ export async function getOutstandingCertificateRequests(context: ActionContext):
     outstandingRequests(readRelationState(relation, log)),
   );
   const policy = await loadPolicy(model, charmFiles(context.event));
-  if (relationId === undefined) await refreshStatus(model, log);
+  if (relationId === undefined) await refreshStatus(model, log, "read every relation");
   const verdicts = requestVerdicts(policy);
   const details = requestDetailer(relations);
   const fitted =

@@ -66,8 +66,7 @@ export async function provideCertificate(context: ActionContext): Promise<void> 
     `provided a certificate for ${certificate.subject} to ` +
       `${request.unitName ?? `application ${request.applicationName}`} on ${relation.label}`,
   );
-  // With a unit name the action read one databag on purpose; the next hook refreshes the status.
-  if (given["unit-name"] === undefined) await refreshStatus(model, log);
+  await refreshStatus(model, log, { wrote: [relation] });
   action.setResults({
     result: "Certificates successfully provided.",
     "relation-id": relation.id,

@@ -136,7 +136,9 @@ export async function provideCertificates(context: ActionContext): Promise<void>
     writePublished(relation, published);
     log.info(`provided ${issues.length} certificate(s) on ${relation.label}`);
   }
-  if (writes.length > 0) await refreshStatus(model, log);
+  if (writes.length > 0) {
+    await refreshStatus(model, log, { wrote: writes.map(({ relation }) => relation) });
+  }
   report(context, placed);
 }
 

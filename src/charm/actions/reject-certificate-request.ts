@@ -41,7 +41,7 @@ export async function rejectCertificateRequest(context: ActionContext): Promise<
       { csr: request.csr, ...OTHER_ERROR, message: given.reason },
     ],
   });
-  await refreshStatus(model, log);
+  await refreshStatus(model, log, { wrote: [relation] });
   log.info(
     `refused a request of ${request.unitName ?? request.applicationName} on ${relation.label}`,
   );

@@ -1,10 +1,18 @@
 import type { Logger, Model, Relation } from "../../juju/index.ts";
 import { readConfig } from "../config.ts";
-import { answeredCsrs, readPublished } from "../provided.ts";
 import { CERTIFICATES_ENDPOINT } from "../endpoints.ts";
-import { showStatus, type RelationState } from "../reconcile.ts";
+import { leaderStatus } from "../leader-status.ts";
+import { answeredCsrs, readPublished } from "../provided.ts";
+import type { RelationState } from "../relation-state.ts";
 import { readRelationRequests } from "../requests.ts";
-import { loadPolicy } from "../signing-policy.ts";
+import { loadPolicy, policyBasis, type PolicyState } from "../signing-policy.ts";
+import { KeptSummary } from "../summary/kept-summary.ts";
+import {
+  summarizeRelation,
+  type BreaksPolicy,
+  type RelationSummary,
+} from "../summary/relation-summary.ts";
+import { trustBundleProblem } from "../trust-bundle.ts";
 
 /** What a relation asks and what we published on it, read without writing anything. */
 export function readRelationState(relation: Relation, log: Logger): RelationState {
@@ -13,14 +21,48 @@ export function readRelationState(relation: Relation, log: Logger): RelationStat
   return { requests: readRelationRequests(relation, log, { answered }).requests, published };
 }
 
+/** Which relations an action changed, or that it read them all and changed none. */
+export type ActionReach = { readonly wrote: readonly Relation[] } | "read every relation";
+
 /**
- * Shows the status as it stands after this action's writes. Juju fires no hook for our own
- * writes, so without this the status would lag until the next update-status. Reads already made
- * by the action are cached, so this costs little when the action looked at every relation.
+ * After an action: keeps the summary of each relation it wrote, read whole as it now stands, and
+ * shows the status as it stands. Juju fires no hook for our own writes, so without this the
+ * summary and the status would lag until the next hook of that relation. The other relations'
+ * summaries come from charm state (or, for one with none, from a read that keeps nothing); an
+ * action that read every relation shows what it read. A summary that cannot be trusted is left
+ * for the next hook to rebuild.
  */
-export async function refreshStatus(model: Model, log: Logger): Promise<void> {
-  const states = model
-    .relations(CERTIFICATES_ENDPOINT)
-    .map((relation) => readRelationState(relation, log));
-  showStatus(model, states, readConfig(model), await loadPolicy(model));
+export async function refreshStatus(model: Model, log: Logger, reach: ActionReach): Promise<void> {
+  const policy = await loadPolicy(model);
+  const kept = KeptSummary.open(
+    model.charmState,
+    { role: "leader", policy: await policyBasis(model) },
+    log,
+  );
+  const breaksPolicy = judgeForStatus(policy);
+  const summarize = (relation: Relation): RelationSummary =>
+    summarizeRelation(readRelationState(relation, log), breaksPolicy);
+  const wrote = new Set(reach === "read every relation" ? [] : reach.wrote.map((r) => r.id));
+  const relations = model.relations(CERTIFICATES_ENDPOINT).map((relation) => {
+    let summary: RelationSummary | undefined;
+    if (wrote.has(relation.id)) {
+      summary = summarize(relation);
+      kept.put(relation.id, summary);
+    } else if (reach !== "read every relation") {
+      summary = kept.get(relation.id);
+    }
+    return { label: relation.label, summary: summary ?? summarize(relation) };
+  });
+  const status = leaderStatus(
+    relations,
+    { trustProblem: trustBundleProblem(model), reading: readConfig(model), policy },
+    new Date(),
+  );
+  model.setUnitStatus(status.status, status.message);
+}
+
+/** As the hooks judge it (policy-in-hooks.ts), without the verdicts they keep. */
+function judgeForStatus(policy: PolicyState): BreaksPolicy | undefined {
+  if (policy.kind !== "valid" || policy.policy.enforcement === "reject") return undefined;
+  return (request) => policy.judge.request(request).length > 0;
 }

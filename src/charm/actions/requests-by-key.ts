@@ -1,7 +1,7 @@
 import type { Logger, Relation } from "../../juju/index.ts";
 import { csrSubjectPublicKeyInfo } from "../../x509/csr-check.ts";
 import { normalizedSpki } from "../../x509/keys.ts";
-import type { RelationState } from "../reconcile.ts";
+import type { RelationState } from "../relation-state.ts";
 import type { LocatedRequest } from "../requests.ts";
 
 export interface KeyedRequest {

@@ -47,7 +47,7 @@ export async function revokeCertificate(context: ActionContext): Promise<void> {
       candidate === entry ? { ...candidate, revoked: true } : candidate,
     ),
   });
-  await refreshStatus(model, log);
+  await refreshStatus(model, log, { wrote: [relation] });
   log.info(`revoked the certificate for a CSR on ${relation.label}`);
   action.setResults({
     result: "Certificate revoked; the request is outstanding again.",

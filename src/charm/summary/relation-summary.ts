@@ -1,0 +1,89 @@
+import * as z from "zod/mini";
+import { POLICY_REASON } from "../../interface/request-errors.ts";
+import { certificateValidity } from "../../x509/validity.ts";
+import { issuedTo, outstandingRequests, type RelationState } from "../relation-state.ts";
+import type { LocatedRequest } from "../requests.ts";
+
+/**
+ * What the leader's status needs of one certificates relation, and nothing else: it is kept
+ * between hooks, so that a hook of one relation, or update-status, need not read the others.
+ */
+export interface RelationSummary {
+  /** Requests with no current certificate and no refusal. */
+  readonly outstanding: number;
+  /** Of those, the ones the signing policy would not allow (enforcement warn or refuse). */
+  readonly violating: number;
+  /** Refusals the signing policy published (enforcement reject). */
+  readonly refused: number;
+  /** A write this relation needed was refused for its size. */
+  readonly overBudget: boolean;
+  /** Each current certificate's notAfter (seconds since the epoch) and holder, soonest first. */
+  readonly expiries: readonly (readonly [notAfter: number, holder: string])[];
+}
+
+/** Whether an outstanding request breaks the signing policy; absent when nothing is judged. */
+export type BreaksPolicy = (request: LocatedRequest) => boolean;
+
+/** The summary of a relation as read or as reconciled. Pure: the same state, the same summary. */
+export function summarizeRelation(
+  state: RelationState,
+  breaksPolicy?: BreaksPolicy,
+): RelationSummary {
+  const outstanding = outstandingRequests(state);
+  const expiries: [number, string][] = [];
+  for (const { certificate, holder } of issuedTo(state)) {
+    if (certificate.revoked) continue;
+    let notAfter: Date;
+    try {
+      notAfter = certificateValidity(certificate.certificate).notAfter;
+    } catch {
+      // An unreadable certificate has no date to warn about; the provide actions never publish one.
+      continue;
+    }
+    expiries.push([Math.floor(notAfter.getTime() / 1000), holder]);
+  }
+  expiries.sort(
+    ([a, holderA], [b, holderB]) => a - b || (holderA < holderB ? -1 : holderA > holderB ? 1 : 0),
+  );
+  return {
+    outstanding: outstanding.length,
+    violating: breaksPolicy === undefined ? 0 : outstanding.filter(breaksPolicy).length,
+    refused: state.published.rejections.filter((entry) => entry.reason === POLICY_REASON).length,
+    overBudget: state.overBudget !== undefined,
+    expiries,
+  };
+}
+
+const count = z.int().check(z.minimum(0));
+const stored = z.object({
+  outstanding: count,
+  violating: count,
+  refused: count,
+  "over-budget": z.boolean(),
+  expiries: z.array(z.tuple([z.int(), z.string()])),
+});
+
+/** The summary as kept in charm state. */
+export function serializeSummary(summary: RelationSummary): string {
+  return JSON.stringify({
+    outstanding: summary.outstanding,
+    violating: summary.violating,
+    refused: summary.refused,
+    "over-budget": summary.overBudget,
+    expiries: summary.expiries,
+  });
+}
+
+/** A kept summary, or undefined when the text is not one (then the relation is read again). */
+export function parseSummary(text: string): RelationSummary | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = stored.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const { outstanding, violating, refused, expiries } = parsed.data;
+  return { outstanding, violating, refused, overBudget: parsed.data["over-budget"], expiries };
+}
