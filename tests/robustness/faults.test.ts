@@ -82,7 +82,8 @@ describe("faults through the real dispatch", () => {
     const before = allDatabags(sim);
     sim.injectFault({ tool: "relation-get", argsContains: "alpha/1" });
     tallies.add("faults injected");
-    const failed = await sim.runHook(LEADER, "update-status");
+    const alphaChanged = relationHook("alpha", alpha, "alpha/0");
+    const failed = await sim.runHook(LEADER, "certificates-relation-changed", alphaChanged);
     assert.notEqual(failed.exitCode, 0);
     assert.equal(failed.toolCalls.filter((call) => call[0] === "relation-set").length, 0);
     assert.deepEqual(allDatabags(sim), before);
@@ -92,7 +93,7 @@ describe("faults through the real dispatch", () => {
     );
 
     await sim.resolve(LEADER);
-    const again = await sim.runHook(LEADER, "update-status");
+    const again = await sim.runHook(LEADER, "certificates-relation-changed", alphaChanged);
     assert.equal(again.exitCode, 0);
     assert.equal(ours(alpha)["certificates"], "[]", "csr 4 is withdrawn: its answer goes");
   });
@@ -101,13 +102,17 @@ describe("faults through the real dispatch", () => {
     await sim.runAction(LEADER, "provide-certificate", provideParams(csr(0), cert(0), ca));
     sim.setRelationData(alpha, "alpha/0", requestBag(csr(4)));
     const before = allDatabags(sim);
+    const keptBefore = sim.charmState(LEADER);
     sim.injectFault({ tool: "status-set" });
     tallies.add("faults injected");
-    const failed = await sim.runHook(LEADER, "update-status");
+    const alphaChanged = relationHook("alpha", alpha, "alpha/0");
+    const failed = await sim.runHook(LEADER, "certificates-relation-changed", alphaChanged);
     assert.notEqual(failed.exitCode, 0);
     assert.deepEqual(allDatabags(sim), before);
+    assert.deepEqual(sim.charmState(LEADER), keptBefore, "the summary moved without the data");
     await sim.resolve(LEADER);
-    assert.equal((await sim.runHook(LEADER, "update-status")).exitCode, 0);
+    const again = await sim.runHook(LEADER, "certificates-relation-changed", alphaChanged);
+    assert.equal(again.exitCode, 0);
     assert.equal(ours(alpha)["certificates"], "[]");
     sim.setRelationData(alpha, "alpha/0", requestBag(csr(0)));
     await sim.runAction(LEADER, "provide-certificate", provideParams(csr(0), cert(0), ca));
