@@ -19,7 +19,14 @@ import { effectiveConfig } from "../tests/simulator/model.ts";
 import type { State } from "../tests/simulator/state.ts";
 import { CHARM_DIR } from "./model.ts";
 
-const READ_TOOLS = ["relation-ids", "relation-list", "relation-get", "is-leader", "config-get"];
+const READ_TOOLS = [
+  "relation-ids",
+  "relation-list",
+  "relation-get",
+  "is-leader",
+  "config-get",
+  "state-get",
+];
 const WRITE_TOOLS = [
   "relation-set",
   "status-set",
@@ -28,6 +35,8 @@ const WRITE_TOOLS = [
   "action-fail",
   "action-log",
   "application-version-set",
+  "state-set",
+  "state-delete",
 ];
 
 // \036 ends a call, \037 separates its arguments: juju-log messages hold newlines.
@@ -37,8 +46,8 @@ printf '%s\\037' "$tool" "$@" >> "$BENCH_TOOL_LOG"
 printf '\\036' >> "$BENCH_TOOL_LOG"
 case "$tool" in
   action-get) exec cat "$BENCH_ACTION_PARAMS" ;;
-  relation-set) exec cat > /dev/null ;;
-  ${WRITE_TOOLS.filter((t) => t !== "relation-set").join("|")}) exit 0 ;;
+  relation-set|state-set) exec cat > /dev/null ;;
+  ${WRITE_TOOLS.filter((t) => !["relation-set", "state-set"].includes(t)).join("|")}) exit 0 ;;
 esac
 p="$BENCH_ANSWERS/$tool"
 for a in "$@"; do p="$p/$a"; done
@@ -92,6 +101,8 @@ function writeAnswers(state: State, unit: string, root: string): string {
   const config = application ? effectiveConfig(application) : {};
   const shown = Object.fromEntries(Object.entries(config).filter(([, value]) => value !== null));
   put(root, ["config-get", "--format=json"], json(shown));
+  const kept = state.units[unit]?.charmState ?? {};
+  put(root, ["state-get", "--format=json"], json(Object.keys(kept).length > 0 ? kept : null));
   const byEndpoint = new Map<string, string[]>(
     Object.keys(state.applications[app]?.endpoints ?? {}).map((endpoint) => [endpoint, []]),
   );

@@ -1,14 +1,13 @@
 // The signing policy's cost in hooks (issue 18): the same 2,000-CSR model with no policy and
 // with `enforcement: reject`, hooks in steady state (the policy's refusals already published,
 // so nothing is written), runs interleaved so that load on the shared machine hits both alike.
-import { readFileSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { createCharm } from "../src/charm/charm.ts";
-import type { ToolRunner } from "../src/juju/hook-tools.ts";
 import { updateState } from "../tests/simulator/state.ts";
 import { runFake, type EventSpec, type FakeTools } from "./fake-tools.ts";
 import { median } from "./measure.ts";
 import { OPERATOR, type BenchModel } from "./model.ts";
+import { settleHook } from "./settle.ts";
 
 /**
  * Every requirer is allowed its own names by `"*"`; a tenth of the applications may only have
@@ -66,51 +65,13 @@ type InProcess = (
   label: string,
 ) => Promise<Record<string, number>>;
 
-/** Runs one update-status in this process and commits its relation writes to the state. */
+/** Runs a full look on the leader, committed: the policy's refusals published, the summary kept. */
 async function settle(tools: FakeTools, model: BenchModel, name: string): Promise<number> {
-  const answers = tools.answer(model.sim.state(), model.leader, name);
-  const writes = new Map<number, Record<string, string>>();
-  const runner: ToolRunner = (tool, args, stdin) => {
-    if (tool === "relation-set") {
-      const id = Number(args[args.indexOf("-r") + 1]);
-      writes.set(id, {
-        ...writes.get(id),
-        ...(JSON.parse(stdin ?? "{}") as Record<string, string>),
-      });
-      return { exitCode: 0, stdout: "", stderr: "" };
-    }
-    try {
-      return {
-        exitCode: 0,
-        stdout: readFileSync(join(answers, tool, ...args, "stdout"), "utf8"),
-        stderr: "",
-      };
-    } catch {
-      return { exitCode: 0, stdout: "", stderr: "" };
-    }
-  };
-  const env = {
-    JUJU_DISPATCH_PATH: "hooks/update-status",
-    JUJU_UNIT_NAME: model.leader,
-    JUJU_MODEL_NAME: "bench",
-    JUJU_CONTEXT_ID: "bench-settle",
-    JUJU_CHARM_DIR: join(tools.dir, "charm"),
-  };
-  const exitCode = await createCharm().dispatch(env, runner);
-  if (exitCode !== 0) throw new Error(`settling the policy model exited ${exitCode}`);
+  const ours = await settleHook(tools, model, "leader-elected", name);
   let refusals = 0;
-  updateState(model.sim.dir, (state) => {
-    for (const [id, bag] of writes) {
-      const relation = state.relations.find((candidate) => candidate.id === id)!;
-      const ours = { ...relation.appData[OPERATOR] };
-      for (const [key, value] of Object.entries(bag)) {
-        if (value === "") delete ours[key];
-        else ours[key] = value;
-      }
-      relation.appData[OPERATOR] = ours;
-      refusals += (JSON.parse(ours["request_errors"] ?? "[]") as unknown[]).length;
-    }
-  });
+  for (const bag of ours.values()) {
+    refusals += (JSON.parse(bag["request_errors"] ?? "[]") as unknown[]).length;
+  }
   return refusals;
 }
 

@@ -1,6 +1,8 @@
 // docs/benchmarks.md from one bench run: figures, the targets beside them, and how they were taken.
 import { fmt } from "./measure.ts";
 import type { BatchResult } from "./batch.ts";
+import type { GrowthResult } from "./growth.ts";
+import { growthSection, growthTargetRows } from "./growth-report.ts";
 import type { PolicyResult } from "./policy.ts";
 import { policySection, policyTargetRows } from "./policy-report.ts";
 import type { PlacedCsr } from "./model.ts";
@@ -65,6 +67,8 @@ export interface Report {
   readonly batch: readonly BatchResult[];
   /** The signing policy's cost in hooks; undefined when not measured. */
   readonly policy?: PolicyResult;
+  /** How hooks grow with the relations (issue 24); undefined when not measured. */
+  readonly growth?: GrowthResult;
   readonly bundle: {
     readonly eagerAsn1: readonly string[];
     readonly lazyAsn1Count: number;
@@ -176,6 +180,7 @@ export function renderReport(r: Report): string {
     `| provide-certificates linear: per certificate at ${largeBatch?.certificates ?? "–"} ≤ 1.5× per certificate at ${smallBatch?.certificates ?? "–"} | ${largeBatch === undefined || smallBatch === undefined ? "not run" : `${fmt(largeBatch.msPerCertificate / smallBatch.msPerCertificate, 2)}×`} | ${yes(batchLinear)} |`,
     `| ASN.1 library evaluated only by hooks that parse certificates | ${asn1Lazy ? `none of its ${r.bundle.lazyAsn1Count} modules is reachable from src/main.ts by static imports` : `statically reached: ${r.bundle.eagerAsn1.join(", ")}`} | ${yes(asn1Lazy)} |`,
     ...policyTargetRows(r.policy),
+    ...growthTargetRows(r.growth),
     "",
   );
 
@@ -258,6 +263,7 @@ export function renderReport(r: Report): string {
   }
 
   push(...policySection(r.policy));
+  push(...growthSection(r.growth));
 
   push(
     "## Linearity",

@@ -13,7 +13,9 @@ import { csrFactory } from "./csrs.ts";
 import { fakeTools, runFake, type EventSpec, type FakeRun, type FakeTools } from "./fake-tools.ts";
 import { duplicateCalls, fmt, median, timeAsync, timeProcess } from "./measure.ts";
 import { buildModel, CHARM_DIR, OPERATOR, type BenchModel, type PlacedCsr } from "./model.ts";
+import { measureGrowth } from "./growth.ts";
 import { measurePolicy } from "./policy.ts";
+import { keepSummary } from "./settle.ts";
 import { renderReport, type OpResult, type Report, type SizeResult } from "./report.ts";
 
 const quick = process.argv.includes("--quick");
@@ -32,6 +34,8 @@ const BASELINE_REPS = quick ? 7 : 15;
 const BATCH_SIZES = [100, 1000];
 const BATCH_REPS = quick ? 3 : 5;
 const POLICY_REPS = quick ? 5 : 11;
+const GROWTH_SIZES = quick ? [10, 100] : [10, 100, 300];
+const GROWTH_REPS = quick ? 3 : 7;
 
 const INPROCESS_DIR = join(CHARM_DIR, "build/bench-inprocess");
 const INPROCESS = join(INPROCESS_DIR, "bench-inprocess.mjs");
@@ -99,10 +103,13 @@ function operations(model: BenchModel, target: PlacedCsr, certificate: string, c
     "ca-certificate": b64(ca),
     ...(withWhere ? { "unit-name": target.unit, "relation-id": target.relationId } : {}),
   });
-  // provide-certificate writes once; put our bag back so each simulator run does the same work.
+  // provide-certificate writes once; put our bag and the summary back so each simulator run
+  // does the same work.
   const ourBag = sim.relationData(target.relationId, OPERATOR);
+  const kept = sim.charmState(leader);
   const action = (name: string, params: Record<string, unknown>) => async () => {
     sim.setRelationData(target.relationId, OPERATOR, ourBag);
+    sim.setCharmState(leader, kept);
     const run = await sim.runAction(leader, name, params);
     if (run.status !== "completed") console.error(`${name}: ${run.message ?? ""}`);
     return { toolCalls: run.toolCalls, ok: run.status === "completed" };
@@ -176,8 +183,9 @@ async function runInProcess(
   answers: string,
   event: EventSpec,
   label: string,
+  command: readonly string[] = [process.execPath, INPROCESS],
 ): Promise<Record<string, number>> {
-  const run = await runFake(tools, answers, event, { command: [process.execPath, INPROCESS] });
+  const run = await runFake(tools, answers, event, { command });
   if (!run.probe || run.probe["exitCode"] !== 0)
     throw new Error(`${label} in-process failed: ${JSON.stringify(run.probe)} ${run.stderr}`);
   return run.probe;
@@ -313,6 +321,7 @@ async function main(): Promise<void> {
       );
       const total = model.csrs.length;
       console.log(`${total} CSRs on ${size.relations} relations…`);
+      await keepSummary(tools, model, `size-${total}-summary`);
       const answers = tools.answer(model.sim.state(), model.leader, `size-${total}`);
       // The last unanswered request: without unit-name it is found last.
       const target = [...model.csrs].reverse().find((entry) => !entry.answered && !entry.isCa)!;
@@ -346,6 +355,11 @@ async function main(): Promise<void> {
       csrs,
     );
     const policy = await measurePolicy(tools, policyModel, runInProcess, POLICY_REPS);
+    console.log("growth with the relations…");
+    const growth = await measureGrowth(tools, csrs, runInProcess, GROWTH_SIZES, GROWTH_REPS, {
+      certificate: ca.pem,
+      ca: ca.pem,
+    });
     console.log("provide-certificates batches…");
     const batch = await measureBatches(tools, runInProcess, BATCH_SIZES, BATCH_REPS);
     const graph = await charmBundleGraph();
@@ -358,6 +372,7 @@ async function main(): Promise<void> {
       sizes,
       batch,
       policy,
+      growth,
       bundle: {
         eagerAsn1: [...graph.eager].filter(isAsn1Library),
         lazyAsn1Count: [...graph.lazy].filter(isAsn1Library).length,

@@ -70,6 +70,7 @@ export class CharmState {
 
   /** Sends what changed: one state-set for every value set, one state-delete per key removed. */
   commit(): void {
+    if (this.changes.size === 0) return;
     const set: Record<string, string> = {};
     const deleted: string[] = [];
     for (const [key, value] of this.changes) {

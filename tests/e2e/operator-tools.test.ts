@@ -114,7 +114,9 @@ describe("beyond the reference: inventory, expiry, revocation, refusal, PEM list
         },
       ]),
     });
-    await sim.runHook(`${OPERATOR}/0`, "update-status");
+    // No action can provide an expired certificate: this one stands for one provided long ago
+    // (an earlier revision's data). upgrade-charm looks at every relation and keeps its dates.
+    await sim.runHook(`${OPERATOR}/0`, "upgrade-charm");
     assert.equal(status().status, "blocked");
     assert.match(
       status().message,

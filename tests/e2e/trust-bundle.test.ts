@@ -95,14 +95,21 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
   });
 
   it("a non-leader writes only its own unit databag, and nothing when nothing changed", async () => {
-    const run = await sim.runHook(FOLLOWER, "update-status");
+    const trustCallsOf = (calls: readonly string[][]) =>
+      calls.filter(
+        (call) =>
+          call.includes("trust_certificate") ||
+          (call[0]?.startsWith("relation-") === true &&
+            [v1, v0].some((id) => call.includes(String(id)))),
+      );
+    // update-status publishes nothing: only a trust relation's own hooks and the full look do.
+    const status = await sim.runHook(FOLLOWER, "update-status");
+    assert.equal(status.exitCode, 0, status.stderr);
+    assert.deepEqual(trustCallsOf(status.toolCalls), []);
+    const run = await sim.runHook(FOLLOWER, "config-changed");
     assert.equal(run.exitCode, 0, run.stderr);
-    const trustCalls = run.toolCalls.filter(
-      (call) =>
-        call.includes("trust_certificate") ||
-        (call[0]?.startsWith("relation-") === true &&
-          [v1, v0].some((id) => call.includes(String(id)))),
-    );
+    assert.equal(run.toolCalls.filter((call) => call[0] === "relation-set").length, 0);
+    const trustCalls = trustCallsOf(run.toolCalls);
     const expected = [
       ["relation-ids", "trust_certificate", "--format=json"],
       ...[v1, v0].flatMap((id) => [
@@ -249,13 +256,23 @@ describe("without a trust_certificate relation", () => {
     await sim.deploy(OPERATOR, CHARM_DIR, {
       config: { [OPTION]: makeCa().pem },
     });
-    const run = await sim.runHook(LEADER, "update-status");
-    assert.equal(run.exitCode, 0, run.stderr);
-    const relationCalls = run.toolCalls.filter((call) => call[0]?.startsWith("relation-"));
-    assert.ok(relationCalls.every((call) => call[0] === "relation-ids"));
-    assert.deepEqual(
-      relationCalls.filter((call) => call.includes("trust_certificate")),
-      [["relation-ids", "trust_certificate", "--format=json"]],
-    );
+    // The full look lists the trust relations; update-status does not even list them.
+    for (const [hook, listed] of [
+      ["config-changed", [["relation-ids", "trust_certificate", "--format=json"]]],
+      ["update-status", []],
+    ] as const) {
+      const run = await sim.runHook(LEADER, hook);
+      assert.equal(run.exitCode, 0, run.stderr);
+      const relationCalls = run.toolCalls.filter((call) => call[0]?.startsWith("relation-"));
+      assert.ok(
+        relationCalls.every((call) => call[0] === "relation-ids"),
+        hook,
+      );
+      assert.deepEqual(
+        relationCalls.filter((call) => call.includes("trust_certificate")),
+        listed,
+        hook,
+      );
+    }
   });
 });

@@ -50,14 +50,14 @@ describe("hook-tool budgets of actions", () => {
     assert.deepEqual(others, ["relation-ids certificates --format=json", TRACING_CHECK]);
   });
 
-  it("get-outstanding-certificate-requests reads no more than reconcile does", async () => {
+  it("get-outstanding-certificate-requests reads no more than the full look does", async () => {
     const listing = await model.sim.runAction(
       `${OPERATOR}/leader`,
       "get-outstanding-certificate-requests",
     );
     assert.equal(listing.status, "completed", listing.message);
-    const status = await model.sim.runHook(model.leader, "update-status");
-    const reconciled = new Set(reads(status.toolCalls));
+    const fullLook = await model.sim.runHook(model.leader, "leader-elected");
+    const reconciled = new Set(reads(fullLook.toolCalls));
     const extra = reads(listing.toolCalls).filter(
       (call) => !reconciled.has(call) && call !== "action-get --format=json",
     );

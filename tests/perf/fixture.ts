@@ -33,6 +33,7 @@ export const READ_TOOLS = new Set([
   "relation-ids",
   "relation-list",
   "relation-get",
+  "state-get",
 ]);
 
 export const reads = (calls: readonly (readonly string[])[]): string[] =>

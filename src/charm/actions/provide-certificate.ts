@@ -66,7 +66,13 @@ export async function provideCertificate(context: ActionContext): Promise<void> 
     `provided a certificate for ${certificate.subject} to ` +
       `${request.unitName ?? `application ${request.applicationName}`} on ${relation.label}`,
   );
-  await refreshStatus(model, log, { wrote: [relation] });
+  // With a unit name the action read one databag on purpose; the next hook reads the relation
+  // again and refreshes the status.
+  await refreshStatus(
+    model,
+    log,
+    given["unit-name"] === undefined ? { wrote: [relation] } : { wroteUnread: relation },
+  );
   action.setResults({
     result: "Certificates successfully provided.",
     "relation-id": relation.id,

@@ -21,18 +21,32 @@ export function readRelationState(relation: Relation, log: Logger): RelationStat
   return { requests: readRelationRequests(relation, log, { answered }).requests, published };
 }
 
-/** Which relations an action changed, or that it read them all and changed none. */
-export type ActionReach = { readonly wrote: readonly Relation[] } | "read every relation";
+/**
+ * Which relations an action changed, or that it read them all and changed none. An action that
+ * read one unit of a relation on purpose (provide-certificate with unit-name) has not read the
+ * rest of it: that relation's summary is forgotten, for the next hook to rebuild.
+ */
+export type ActionReach =
+  | { readonly wrote: readonly Relation[] }
+  | { readonly wroteUnread: Relation }
+  | "read every relation";
 
 /**
  * After an action: keeps the summary of each relation it wrote, read whole as it now stands, and
- * shows the status as it stands. Juju fires no hook for our own writes, so without this the
+ * shows the status as it stands (or, for a relation read in part, forgets its summary). Juju fires no hook for our own writes, so without this the
  * summary and the status would lag until the next hook of that relation. The other relations'
  * summaries come from charm state (or, for one with none, from a read that keeps nothing); an
  * action that read every relation shows what it read. A summary that cannot be trusted is left
  * for the next hook to rebuild.
  */
 export async function refreshStatus(model: Model, log: Logger, reach: ActionReach): Promise<void> {
+  if (typeof reach === "object" && "wroteUnread" in reach) {
+    // No basis needed: forgetting an entry is right under any.
+    KeptSummary.open(model.charmState, { role: "leader", policy: "" }, log).forget(
+      reach.wroteUnread.id,
+    );
+    return;
+  }
   const policy = await loadPolicy(model);
   const kept = KeptSummary.open(
     model.charmState,

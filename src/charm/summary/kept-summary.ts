@@ -77,6 +77,11 @@ export class KeptSummary {
     this.write(relationId, serializeSummary(summary), this.bytesWithout(relationId));
   }
 
+  /** Forgets a relation's summary, so that the next hook reads the relation again. */
+  forget(relationId: number): void {
+    this.state.delete(entryKey(relationId));
+  }
+
   /** Forgets the relations that are gone. */
   keepOnly(relationIds: readonly number[]): void {
     const live = new Set(relationIds.map(entryKey));
