@@ -68,7 +68,7 @@ const CORE_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "C07",
-    file: "src/charm/reconcile.ts",
+    file: "src/charm/relation-reconcile.ts",
     find: "if (!complete) {",
     replace: "if (complete) {",
     defect: "an unreadable requirer databag no longer keeps the certificates already given",
@@ -76,7 +76,7 @@ const CORE_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "C08",
-    file: "src/charm/reconcile.ts",
+    file: "src/charm/relation-reconcile.ts",
     find: "entries.filter((entry) => requested.has(",
     replace: "entries.filter((entry) => !requested.has(",
     defect: "reconcile drops the certificates still requested and keeps withdrawn ones",
@@ -84,7 +84,7 @@ const CORE_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "C09",
-    file: "src/charm/reconcile.ts",
+    file: "src/charm/relation-state.ts",
     find: ".filter((entry) => !entry.revoked)",
     replace: ".filter((entry) => entry.revoked !== undefined)",
     defect: "a revoked certificate's request is not outstanding again",

@@ -220,7 +220,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P26",
-    file: "src/charm/reconcile.ts",
+    file: "src/charm/relation-reconcile.ts",
     find: "published.rejections.filter((entry) => entry.reason !== POLICY_REASON);",
     replace: "[];",
     defect:
@@ -229,10 +229,9 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P27",
-    file: "src/charm/reconcile.ts",
-    find: 'if (policy.kind === "invalid") return { refusals: keepRefusals, done: nothing };',
-    replace:
-      'if (policy.kind === "invalid") return { refusals: operatorRefusalsOnly, done: nothing };',
+    file: "src/charm/policy-in-hooks.ts",
+    find: "return { refusals: keepRefusals, breaksPolicy: undefined, done: nothing };",
+    replace: "return { refusals: operatorRefusalsOnly, breaksPolicy: undefined, done: nothing };",
     defect: "an invalid policy withdraws the refusals already published",
     tests: [WIRING],
   },
@@ -279,9 +278,9 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P33",
-    file: "src/charm/reconcile.ts",
-    find: 'policy.kind === "none" || policy.policy.enforcement !== "reject"',
-    replace: 'policy.kind === "none"',
+    file: "src/charm/policy-in-hooks.ts",
+    find: 'if (policy.policy.enforcement !== "reject") {',
+    replace: "if (false) {",
     defect: "refuse and warn publish request_errors as reject does",
     tests: [WIRING],
   },

@@ -292,7 +292,7 @@ export const WORKFLOW_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "D02",
-    file: "src/charm/reconcile.ts",
+    file: "src/charm/relation-reconcile.ts",
     find: "if (!(error instanceof DatabagBudgetError)) throw error;",
     replace: "throw error;",
     defect: "a hook whose write would cross the bound fails on every retry instead of blocking",
@@ -300,9 +300,9 @@ export const WORKFLOW_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "D03",
-    file: "src/charm/reconcile.ts",
-    find: "if (full?.overBudget !== undefined) {",
-    replace: "if (false) {",
+    file: "src/charm/leader-status.ts",
+    find: "const full = relations.find(({ summary }) => summary.overBudget);",
+    replace: "const full = relations.find(() => false);",
     defect: "the status stays active while nothing more can be written on a relation",
     tests: [BOUNDS],
   },
