@@ -341,6 +341,11 @@ export class Simulator {
     });
   }
 
+  /** Drops every injected fault that has not fired yet. */
+  clearFaults(): void {
+    updateState(this.paths.dir, (state) => void (state.faults = []));
+  }
+
   /** The next `times` calls of tool (whose joined args contain argsContains) fail as given. */
   injectFault(fault: Partial<Fault> & { tool: string }): void {
     updateState(this.paths.dir, (state) => {
