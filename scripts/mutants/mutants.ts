@@ -5,6 +5,7 @@
 
 import type { Mutant } from "./mutant.ts";
 import { POLICY_MUTANTS } from "./policy-mutants.ts";
+import { SUMMARY_MUTANTS } from "./summary-mutants.ts";
 import { WORKFLOW_MUTANTS } from "./workflow-mutants.ts";
 
 export type { Mutant };
@@ -332,4 +333,9 @@ const CORE_MUTANTS: readonly Mutant[] = [
 ];
 
 // Each area keeps its own list, so work on one area never edits another's.
-export const MUTANTS: readonly Mutant[] = [...CORE_MUTANTS, ...WORKFLOW_MUTANTS, ...POLICY_MUTANTS];
+export const MUTANTS: readonly Mutant[] = [
+  ...CORE_MUTANTS,
+  ...WORKFLOW_MUTANTS,
+  ...POLICY_MUTANTS,
+  ...SUMMARY_MUTANTS,
+];
