@@ -9,7 +9,7 @@ const KEPT = "tests/charm/kept-summary.test.ts";
 
 export const SUMMARY_MUTANTS: readonly Mutant[] = [
   {
-    id: "S01",
+    id: "K01",
     file: "src/charm/reconcile.ts",
     find: "fullLook || relation.id === own?.relationId ? undefined",
     replace:
@@ -19,7 +19,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [MODEL],
   },
   {
-    id: "S02",
+    id: "K02",
     file: "src/charm/reconcile.ts",
     find: "else kept.keepOnly(relations.map((relation) => relation.id));",
     replace: "",
@@ -27,7 +27,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [HOOKS, MODEL],
   },
   {
-    id: "S03",
+    id: "K03",
     file: "src/charm/actions/relation-states.ts",
     find: "      kept.put(relation.id, summary);",
     replace: "",
@@ -35,7 +35,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [MODEL],
   },
   {
-    id: "S04",
+    id: "K04",
     file: "src/charm/actions/relation-states.ts",
     find: "      reach.wroteUnread.id,",
     replace: "      -1,",
@@ -43,7 +43,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [MODEL],
   },
   {
-    id: "S05",
+    id: "K05",
     file: "src/charm/summary/kept-summary.ts",
     find: "return now - this.fullLookAt >= FULL_LOOK_INTERVAL_MS || this.fullLookAt > now;",
     replace: "return this.fullLookAt > now;",
@@ -51,7 +51,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [HOOKS, KEPT],
   },
   {
-    id: "S06",
+    id: "K06",
     file: "src/charm/summary/kept-summary.ts",
     find: "meta.role === basis.role && meta.policy === basis.policy",
     replace: "meta.role === basis.role",
@@ -59,7 +59,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [HOOKS, KEPT],
   },
   {
-    id: "S07",
+    id: "K07",
     file: "src/charm/summary/kept-summary.ts",
     find: "meta.version === SUMMARY_VERSION && meta.role === basis.role",
     replace: "meta.version === SUMMARY_VERSION",
@@ -67,7 +67,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [HOOKS, KEPT],
   },
   {
-    id: "S08",
+    id: "K08",
     file: "src/charm/summary/kept-summary.ts",
     find: "used + bytes > MAX_SUMMARY_BYTES",
     replace: "false",
@@ -75,7 +75,7 @@ export const SUMMARY_MUTANTS: readonly Mutant[] = [
     tests: [KEPT],
   },
   {
-    id: "S09",
+    id: "K09",
     file: "src/charm/reconcile.ts",
     find: 'const trustScope = fullLook ? "every relation" : ownRelation(event, TRUST_ENDPOINT);',
     replace: 'const trustScope = fullLook ? "every relation" : undefined;',
