@@ -370,4 +370,38 @@ describe("signing policy in hooks and actions (in-process)", () => {
     const [entry] = listing(await juju.action("get-issued-certificates", {}));
     assert.equal((entry?.["policy"] as { allowed: boolean }).allowed, false);
   });
+
+  it("warn and refuse: the status counts the outstanding requests against the policy, and a relation's hook updates it", async () => {
+    for (const enforcement of ["warn", "refuse"]) {
+      const juju = model({ "signing-policy": POLICY(enforcement) });
+      const outstanding = listing(await juju.action("get-outstanding-certificate-requests", {}));
+      const against = outstanding.filter(
+        (entry) => (entry["policy"] as { allowed: boolean }).allowed === false,
+      ).length;
+      assert.ok(against > 1 && against < outstanding.length, `${against} of ${outstanding.length}`);
+      const status = await juju.hook("update-status");
+      assert.deepEqual(status.status, {
+        status: "active",
+        message:
+          `${outstanding.length} outstanding requests (${against} against the signing policy), ` +
+          "use juju actions to provide certificates",
+      });
+      // postgresql/0 withdraws the request for evil.example.com: its -changed hook counts again.
+      juju.relation(0).units["postgresql/0"] = {
+        [REQUESTS]: JSON.stringify(
+          [csrs.good, csrs.ip].map((csr) => ({ certificate_signing_request: csr.trim() })),
+        ),
+      };
+      const changed = await juju.hook("certificates-relation-changed", {
+        relationId: 0,
+        remoteUnit: "postgresql/0",
+      });
+      assert.equal(
+        changed.status?.message,
+        `${outstanding.length - 1} outstanding requests (${against - 1} against the signing policy), ` +
+          "use juju actions to provide certificates",
+        enforcement,
+      );
+    }
+  });
 });
