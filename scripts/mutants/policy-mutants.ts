@@ -8,6 +8,7 @@ const PROPERTIES = "tests/policy/properties.test.ts";
 const WIRING = "tests/policy/wiring.test.ts";
 const KEPT = ["tests/policy/verdicts.test.ts", "tests/policy/cache.test.ts"];
 const FACTS = "tests/x509/facts.test.ts";
+const IP_RANGES = "tests/policy/ip-ranges.test.ts";
 
 export const POLICY_MUTANTS: readonly Mutant[] = [
   // src/policy: the rules
@@ -174,6 +175,15 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
     replace: "for (let i = 0; i * 8 < range.prefix - 8; i++) {",
     defect: "a CIDR range compares one byte too few: 10.0.0.0/8 allows 11.0.0.1",
     tests: [EVALUATE],
+  },
+  {
+    id: "P38",
+    file: "src/policy/ip-ranges.ts",
+    find: "const mask = (0xff << (8 - kept)) & 0xff;",
+    replace: "const mask = 0xff >> (8 - kept);",
+    defect:
+      "a prefix ending inside a byte compares that byte's low bits: ip 10.16.0.0/12 allows 10.0.0.1 and deny-ip 10.16.0.0/12 misses 10.17.0.1",
+    tests: [IP_RANGES],
   },
   {
     id: "P21",
