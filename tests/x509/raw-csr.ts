@@ -120,16 +120,22 @@ export function rsaSpkiWithoutNull(key: KeyObject): Buffer {
   return seq(seq(oid("1.2.840.113549.1.1.1")), bitString);
 }
 
-/** An EC P-256 key's SPKI with its point in compressed form (SEC 1 2.3.3). */
+/** The named curves' OIDs (RFC 5480), by the name a JWK gives them. */
+const CURVE_OIDS: Readonly<Record<string, string>> = {
+  "P-256": "1.2.840.10045.3.1.7",
+  "P-384": "1.3.132.0.34",
+  "P-521": "1.3.132.0.35",
+};
+
+/** An EC key's SPKI, its curve named, with its point in compressed form (SEC 1 2.3.3). */
 export function ecSpkiCompressed(key: KeyObject): Buffer {
   const jwk = createPublicKey(key).export({ format: "jwk" });
+  const curve = CURVE_OIDS[jwk.crv ?? ""];
+  if (curve === undefined) throw new Error(`not a named EC curve: ${jwk.crv}`);
   const x = Buffer.from(jwk.x ?? "", "base64url");
   const y = Buffer.from(jwk.y ?? "", "base64url");
   const point = Buffer.concat([Buffer.from([(y.at(-1)! & 1) === 1 ? 3 : 2]), x]);
-  return seq(
-    seq(oid("1.2.840.10045.2.1"), oid("1.2.840.10045.3.1.7")),
-    tlv(0x03, Buffer.from([0]), point),
-  );
+  return seq(seq(oid("1.2.840.10045.2.1"), oid(curve)), tlv(0x03, Buffer.from([0]), point));
 }
 
 /** An EC key's SPKI with the curve written out as explicit parameters, as openssl writes it. */
