@@ -219,6 +219,25 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
     defect: "only the first CN of a subject is read: a second CN smuggles a name past the policy",
     tests: [FACTS],
   },
+  {
+    id: "P39",
+    file: "src/x509/key-facts.ts",
+    find: "(parameters?.tag === TAG.sequence ? curveOfExplicitParameters(spki) : undefined)",
+    replace: "undefined",
+    defect:
+      "an EC key written with explicit parameters is not its curve to keys: a CA's re-encoded P-384 certificate is refused",
+    tests: [FACTS, "tests/robustness/batch-answers.test.ts"],
+  },
+  {
+    id: "P40",
+    file: "src/x509/key-facts.ts",
+    find: "return CURVES.find((known) => known.openssl === key.asymmetricKeyDetails?.namedCurve);",
+    replace:
+      'return CURVES.find((known) => known.openssl === key.asymmetricKeyDetails?.namedCurve) ?? (key.asymmetricKeyDetails?.namedCurve === "UNDEF" ? CURVES[0] : undefined);',
+    defect:
+      "explicit parameters OpenSSL cannot name (the curve's equation with another generator) are read as P-256",
+    tests: [FACTS],
+  },
   // src/charm: the wiring
   {
     id: "P25",

@@ -304,4 +304,29 @@ describe("a certificate whose public key the CA re-encoded still answers its req
       );
     });
   }
+
+  it("a signing policy's keys rule judges each re-encoded EC key by its curve", async () => {
+    const policy = 'applications: {alpha: {dns: ["reencoded.example"], keys: {ec: 384}}}';
+    for (const { what, csr, certificate, curve } of cases) {
+      if (curve === undefined) continue;
+      const refusal = `the signing policy refuses this certificate for alpha/0 (1 violation): key EC ${curve} is not allowed for alpha (keys: EC of at least 384 bits)`;
+      const single = new MemoryJuju();
+      single.config = { "signing-policy": policy };
+      single.addRelation("alpha", { "alpha/0": requestBag(csr) });
+      const run = await single.action("provide-certificate", {
+        "certificate-signing-request": b64(csr),
+        certificate: b64(certificate),
+        "ca-certificate": b64(ca.pem),
+      });
+      if (curve === "P-384") assert.equal(run.failed, undefined, `${what}: ${run.failed}`);
+      else assert.equal(run.failed, refusal, what);
+
+      const juju = new MemoryJuju();
+      juju.config = { "signing-policy": policy };
+      juju.addRelation("alpha", { "alpha/0": requestBag(csr) });
+      const [entry] = entries(await batch(juju, [certificate]));
+      if (curve === "P-384") assert.equal(entry?.status, "provided", `${what}: ${entry?.reason}`);
+      else assert.equal(entry?.reason, refusal, what);
+    }
+  });
 });

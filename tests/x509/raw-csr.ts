@@ -2,7 +2,7 @@
 // other control characters, any ASN.1 string type, and a public key encoded another way than
 // node exports it (RSA without NULL parameters, an EC point compressed or with explicit curve
 // parameters). Each is correctly self-signed with node:crypto, so the charm accepts it.
-import { createPublicKey, sign, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { oid, pemText, seq, set, tlv } from "./der-builder.ts";
 import { openssl, workFile } from "./openssl.ts";
 
@@ -151,4 +151,30 @@ export function ecSpkiExplicit(key: KeyObject): Buffer {
     "explicit",
   ]);
   return Buffer.from(explicit.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
+}
+
+/**
+ * An EC key's SPKI with explicit parameters whose generator is another point of the curve (the
+ * "CurveBall" shape, CVE-2020-0601): the curve's equation and order, but not the named curve.
+ */
+export function ecSpkiExplicitOtherGenerator(key: KeyObject): Buffer {
+  const explicit = Buffer.from(ecSpkiExplicit(key));
+  const curve = createPublicKey(key).asymmetricKeyDetails?.namedCurve;
+  const other = generateKeyPairSync("ec", { namedCurve: curve ?? "" }).publicKey.export({
+    format: "jwk",
+  });
+  const point = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(other.x ?? "", "base64url"),
+    Buffer.from(other.y ?? "", "base64url"),
+  ]);
+  // The generator is the parameters' one OCTET STRING holding an uncompressed point; the key's
+  // own point is in the BIT STRING after them.
+  const header = Buffer.from(
+    point.length < 0x80 ? [0x04, point.length] : [0x04, 0x81, point.length],
+  );
+  const at = explicit.indexOf(Buffer.concat([header, Buffer.from([0x04])]));
+  if (at === -1) throw new Error("no uncompressed generator in these explicit parameters");
+  point.copy(explicit, at + header.length);
+  return explicit;
 }
