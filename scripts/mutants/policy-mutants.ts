@@ -8,6 +8,7 @@ const PROPERTIES = "tests/policy/properties.test.ts";
 const WIRING = "tests/policy/wiring.test.ts";
 const KEPT = ["tests/policy/verdicts.test.ts", "tests/policy/cache.test.ts"];
 const FACTS = "tests/x509/facts.test.ts";
+const IP_RANGES = "tests/policy/ip-ranges.test.ts";
 
 export const POLICY_MUTANTS: readonly Mutant[] = [
   // src/policy: the rules
@@ -176,6 +177,15 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
     tests: [EVALUATE],
   },
   {
+    id: "P38",
+    file: "src/policy/ip-ranges.ts",
+    find: "const mask = (0xff << (8 - kept)) & 0xff;",
+    replace: "const mask = 0xff >> (8 - kept);",
+    defect:
+      "a prefix ending inside a byte compares that byte's low bits: ip 10.16.0.0/12 allows 10.0.0.1 and deny-ip 10.16.0.0/12 misses 10.17.0.1",
+    tests: [IP_RANGES],
+  },
+  {
     id: "P21",
     file: "src/policy/dns-patterns.ts",
     find: "else if (unit === undefined) return undefined;",
@@ -207,6 +217,25 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
     replace:
       "if (isOid(der, type, OID_COMMON_NAME) && values.length === 0) values.push(directoryString(der, value));",
     defect: "only the first CN of a subject is read: a second CN smuggles a name past the policy",
+    tests: [FACTS],
+  },
+  {
+    id: "P39",
+    file: "src/x509/key-facts.ts",
+    find: "(parameters?.tag === TAG.sequence ? curveOfExplicitParameters(spki) : undefined)",
+    replace: "undefined",
+    defect:
+      "an EC key written with explicit parameters is not its curve to keys: a CA's re-encoded P-384 certificate is refused",
+    tests: [FACTS, "tests/robustness/batch-answers.test.ts"],
+  },
+  {
+    id: "P40",
+    file: "src/x509/key-facts.ts",
+    find: "return CURVES.find((known) => known.openssl === key.asymmetricKeyDetails?.namedCurve);",
+    replace:
+      'return CURVES.find((known) => known.openssl === key.asymmetricKeyDetails?.namedCurve) ?? (key.asymmetricKeyDetails?.namedCurve === "UNDEF" ? CURVES[0] : undefined);',
+    defect:
+      "explicit parameters OpenSSL cannot name (the curve's equation with another generator) are read as P-256",
     tests: [FACTS],
   },
   // src/charm: the wiring

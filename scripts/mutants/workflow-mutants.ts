@@ -68,6 +68,16 @@ export const WORKFLOW_MUTANTS: readonly Mutant[] = [
     tests: [BATCH],
   },
   {
+    id: "B12",
+    file: "src/x509/keys.ts",
+    find: 'key.asymmetricKeyType === "ec"',
+    replace:
+      'key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1"',
+    defect:
+      "only P-256 keys are normalised: a P-384 certificate whose CA compressed the point or wrote explicit parameters is reported unmatched",
+    tests: [BATCH, "tests/e2e/reencoded-keys.test.ts"],
+  },
+  {
     id: "B07",
     file: "src/charm/actions/provide-certificates.ts",
     find: "if (others.length > 0) return refused(",

@@ -71,6 +71,8 @@ export interface SignOptions {
   readonly notAfter?: Date;
   /** CA:TRUE with keyCertSign, for a request that asked for a CA certificate. */
   readonly isCa?: boolean;
+  /** The public key as this CA writes it (the CSR's key re-encoded); the CSR's bytes if not. */
+  readonly subjectPublicKeyInfo?: Buffer;
 }
 
 const signers = new Map<string, { issuer: Name; key: KeyObject }>();
@@ -107,7 +109,8 @@ export function issueFor(csrPem: string, ca: SigningCa, options: SignOptions = {
     }),
     subject: request.certificationRequestInfo.subject,
     subjectPublicKeyInfo: AsnConvert.parse(
-      AsnConvert.serialize(request.certificationRequestInfo.subjectPKInfo),
+      options.subjectPublicKeyInfo ??
+        AsnConvert.serialize(request.certificationRequestInfo.subjectPKInfo),
       SubjectPublicKeyInfo,
     ),
     extensions: new Extensions([

@@ -1,4 +1,6 @@
-import { dirname, resolve } from "node:path";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Simulator, type ActionRun } from "../simulator/index.ts";
 
@@ -97,4 +99,28 @@ export async function received(sim: Simulator, unit: string): Promise<Received[]
   const run = await sim.runAction(unit, "get-certificate");
   if (run.status !== "completed") return run.message ?? "failed";
   return JSON.parse(String(run.results["certificates"])) as Received[];
+}
+
+/** A requirer charm with no hooks: its databag holds exactly the CSRs a test puts there. */
+export function silentRequirer(): string {
+  const dir = mkdtempSync(join(tmpdir(), "silent-requirer-"));
+  writeFileSync(
+    join(dir, "metadata.yaml"),
+    "name: silent\nrequires:\n  certificates:\n    interface: tls-certificates\n",
+  );
+  return dir;
+}
+
+/** Puts these CSRs (leaf requests) in a unit's databag, as its charm would, and notifies. */
+export function putCsrs(sim: Simulator, relationId: number, unit: string, csrs: readonly string[]) {
+  sim.setRelationData(
+    relationId,
+    unit,
+    {
+      certificate_signing_requests: JSON.stringify(
+        csrs.map((csr) => ({ certificate_signing_request: csr.trim(), ca: false })),
+      ),
+    },
+    { notify: true },
+  );
 }

@@ -2,8 +2,9 @@
 // request a certificate answers when its key stands in more than one, and keys a CA re-encodes.
 // Each was a defect no test caught (issue 21); fast enough for `npm run mutants` to name.
 import assert from "node:assert/strict";
-import { generateKeyPairSync, X509Certificate, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from "node:crypto";
 import { describe, it } from "node:test";
+import { csrSubjectPublicKeyInfo } from "../../src/x509/csr-check.ts";
 import { distinctKeyCsrs, issueFor } from "../e2e/batch-fixtures.ts";
 import { makeCa } from "../x509/fixtures.ts";
 import {
@@ -12,7 +13,6 @@ import {
   ecSpkiExplicit,
   rawCsr,
   rsaSpkiWithoutNull,
-  standardSpki,
 } from "../x509/raw-csr.ts";
 import { MemoryJuju, wroteRelation, type ActionResult } from "./memory-juju.ts";
 
@@ -214,35 +214,65 @@ describe("a batch answers a request only where it is not ambiguous", () => {
 });
 
 describe("a certificate whose public key the CA re-encoded still answers its request", () => {
+  // Every curve the charm accepts (src/x509/keys.ts: P-256 and P-384; P-521 is refused), each
+  // written two ways node does not export, on either side: in the CSR (its certificate as node
+  // writes the key) and in the certificate (the CA re-encoded the CSR's key).
   const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
-  const ec = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
-  const cases: [string, KeyObject, (key: KeyObject) => Buffer][] = [
-    ["RSA: parameters left out in the CSR, NULL in the certificate", rsa, rsaSpkiWithoutNull],
-    [
-      "EC P-256: point compressed in the CSR, uncompressed in the certificate",
-      ec,
-      ecSpkiCompressed,
-    ],
-    [
-      "EC P-256: explicit curve parameters in the CSR, a named curve in the certificate",
-      ec,
-      ecSpkiExplicit,
-    ],
+  const rsaWithoutNull = rsaSpkiWithoutNull(rsa);
+  const subject = [{ oid: OID.commonName, value: "reencoded.example" }];
+  const cases: {
+    what: string;
+    csr: string;
+    certificate: string;
+    key: KeyObject;
+    curve?: "P-256" | "P-384";
+  }[] = [
+    {
+      what: "RSA: parameters left out in the CSR, NULL in the certificate",
+      csr: rawCsr({ key: rsa, subject, spki: rsaWithoutNull }),
+      certificate: issueFor(rawCsr({ key: rsa, subject }), ca),
+      key: rsa,
+    },
   ];
+  for (const curve of ["P-256", "P-384"] as const) {
+    const key = generateKeyPairSync("ec", { namedCurve: curve }).privateKey;
+    for (const [encoding, encode] of [
+      ["point compressed", ecSpkiCompressed],
+      ["explicit curve parameters", ecSpkiExplicit],
+    ] as const) {
+      const encoded = encode(key);
+      cases.push(
+        {
+          what: `EC ${curve}: ${encoding} in the CSR, named and uncompressed in the certificate`,
+          csr: rawCsr({ key, subject, spki: encoded }),
+          certificate: issueFor(rawCsr({ key, subject }), ca),
+          key,
+          curve,
+        },
+        {
+          what: `EC ${curve}: named and uncompressed in the CSR, ${encoding} in the certificate`,
+          csr: rawCsr({ key, subject }),
+          certificate: issueFor(rawCsr({ key, subject }), ca, { subjectPublicKeyInfo: encoded }),
+          key,
+          curve,
+        },
+      );
+    }
+  }
 
-  for (const [what, key, encodedInCsr] of cases) {
-    const subject = [{ oid: OID.commonName, value: `reencoded.example` }];
-    const csr = rawCsr({ key, subject, spki: encodedInCsr(key) });
-    // The CA wrote the key as node does, from the same key and subject.
-    const certificate = issueFor(rawCsr({ key, subject }), ca);
-
+  for (const { what, csr, certificate, key } of cases) {
     it(`${what}: the SubjectPublicKeyInfo bytes differ`, () => {
       const issued = new X509Certificate(certificate).publicKey.export({
         type: "spki",
         format: "der",
       });
-      assert.ok(issued.equals(standardSpki(key)));
-      assert.ok(!issued.equals(encodedInCsr(key)));
+      const asked = csrSubjectPublicKeyInfo(csr);
+      assert.ok(!issued.equals(asked));
+      for (const spki of [issued, asked]) {
+        assert.ok(
+          createPublicKey({ key: spki, format: "der", type: "spki" }).equals(createPublicKey(key)),
+        );
+      }
     });
 
     it(`${what}: provide-certificates provides it`, async () => {
@@ -268,7 +298,35 @@ describe("a certificate whose public key the CA re-encoded still answers its req
         "ca-certificate": b64(ca.pem),
       });
       assert.equal(run.failed, undefined, run.failed);
-      assert.equal(publishedOn(juju, 0).length, 1);
+      assert.deepEqual(
+        publishedOn(juju, 0).map((entry) => [entry.certificate_signing_request, entry.certificate]),
+        [[csr, certificate.trim()]],
+      );
     });
   }
+
+  it("a signing policy's keys rule judges each re-encoded EC key by its curve", async () => {
+    const policy = 'applications: {alpha: {dns: ["reencoded.example"], keys: {ec: 384}}}';
+    for (const { what, csr, certificate, curve } of cases) {
+      if (curve === undefined) continue;
+      const refusal = `the signing policy refuses this certificate for alpha/0 (1 violation): key EC ${curve} is not allowed for alpha (keys: EC of at least 384 bits)`;
+      const single = new MemoryJuju();
+      single.config = { "signing-policy": policy };
+      single.addRelation("alpha", { "alpha/0": requestBag(csr) });
+      const run = await single.action("provide-certificate", {
+        "certificate-signing-request": b64(csr),
+        certificate: b64(certificate),
+        "ca-certificate": b64(ca.pem),
+      });
+      if (curve === "P-384") assert.equal(run.failed, undefined, `${what}: ${run.failed}`);
+      else assert.equal(run.failed, refusal, what);
+
+      const juju = new MemoryJuju();
+      juju.config = { "signing-policy": policy };
+      juju.addRelation("alpha", { "alpha/0": requestBag(csr) });
+      const [entry] = entries(await batch(juju, [certificate]));
+      if (curve === "P-384") assert.equal(entry?.status, "provided", `${what}: ${entry?.reason}`);
+      else assert.equal(entry?.reason, refusal, what);
+    }
+  });
 });

@@ -5,6 +5,7 @@ import { certificateFactsOf } from "../../src/x509/certificate-facts.ts";
 import { describeCsr } from "../../src/x509/csr.ts";
 import { readCsrFacts } from "../../src/x509/csr-facts.ts";
 import { altNameText, type CsrFacts } from "../../src/x509/facts.ts";
+import { keyFacts } from "../../src/x509/key-facts.ts";
 import { readOnePem } from "../../src/x509/pem.ts";
 import {
   OID,
@@ -18,6 +19,12 @@ import {
   subjectAltName,
 } from "./der-builder.ts";
 import { makeCa, makeCsr, signCsr } from "./fixtures.ts";
+import {
+  ecSpkiCompressed,
+  ecSpkiExplicit,
+  ecSpkiExplicitOtherGenerator,
+  standardSpki,
+} from "./raw-csr.ts";
 
 function facts(pem: string): CsrFacts {
   const reading = readCsrFacts(pem);
@@ -195,6 +202,35 @@ describe("CSR facts read with the DER reader", () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 3072 });
     assert.deepEqual(facts(buildCsr({ key: privateKey })).key.size, 3072);
   });
+});
+
+describe("key facts of an EC key however it is encoded", () => {
+  for (const [curve, size] of [
+    ["P-256", 256],
+    ["P-384", 384],
+    ["P-521", 521],
+  ] as const) {
+    const key = generateKeyPairSync("ec", { namedCurve: curve }).privateKey;
+    const expected = { kind: "ec", size, description: `EC ${curve}` };
+
+    it(`read ${curve} named, with its point compressed, or with explicit parameters`, () => {
+      for (const [how, spki] of [
+        ["named", standardSpki(key)],
+        ["compressed", ecSpkiCompressed(key)],
+        ["explicit parameters", ecSpkiExplicit(key)],
+      ] as const) {
+        assert.deepEqual(keyFacts(spki), expected, how);
+      }
+    });
+
+    it(`do not read ${curve}'s equation with another generator as ${curve}`, () => {
+      assert.deepEqual(keyFacts(ecSpkiExplicitOtherGenerator(key)), {
+        kind: "other",
+        size: undefined,
+        description: "EC explicit curve",
+      });
+    });
+  }
 });
 
 describe("certificate facts read with the same reader", () => {

@@ -2,7 +2,7 @@
 // other control characters, any ASN.1 string type, and a public key encoded another way than
 // node exports it (RSA without NULL parameters, an EC point compressed or with explicit curve
 // parameters). Each is correctly self-signed with node:crypto, so the charm accepts it.
-import { createPublicKey, sign, type KeyObject } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { oid, pemText, seq, set, tlv } from "./der-builder.ts";
 import { openssl, workFile } from "./openssl.ts";
 
@@ -120,16 +120,22 @@ export function rsaSpkiWithoutNull(key: KeyObject): Buffer {
   return seq(seq(oid("1.2.840.113549.1.1.1")), bitString);
 }
 
-/** An EC P-256 key's SPKI with its point in compressed form (SEC 1 2.3.3). */
+/** The named curves' OIDs (RFC 5480), by the name a JWK gives them. */
+const CURVE_OIDS: Readonly<Record<string, string>> = {
+  "P-256": "1.2.840.10045.3.1.7",
+  "P-384": "1.3.132.0.34",
+  "P-521": "1.3.132.0.35",
+};
+
+/** An EC key's SPKI, its curve named, with its point in compressed form (SEC 1 2.3.3). */
 export function ecSpkiCompressed(key: KeyObject): Buffer {
   const jwk = createPublicKey(key).export({ format: "jwk" });
+  const curve = CURVE_OIDS[jwk.crv ?? ""];
+  if (curve === undefined) throw new Error(`not a named EC curve: ${jwk.crv}`);
   const x = Buffer.from(jwk.x ?? "", "base64url");
   const y = Buffer.from(jwk.y ?? "", "base64url");
   const point = Buffer.concat([Buffer.from([(y.at(-1)! & 1) === 1 ? 3 : 2]), x]);
-  return seq(
-    seq(oid("1.2.840.10045.2.1"), oid("1.2.840.10045.3.1.7")),
-    tlv(0x03, Buffer.from([0]), point),
-  );
+  return seq(seq(oid("1.2.840.10045.2.1"), oid(curve)), tlv(0x03, Buffer.from([0]), point));
 }
 
 /** An EC key's SPKI with the curve written out as explicit parameters, as openssl writes it. */
@@ -145,4 +151,30 @@ export function ecSpkiExplicit(key: KeyObject): Buffer {
     "explicit",
   ]);
   return Buffer.from(explicit.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64");
+}
+
+/**
+ * An EC key's SPKI with explicit parameters whose generator is another point of the curve (the
+ * "CurveBall" shape, CVE-2020-0601): the curve's equation and order, but not the named curve.
+ */
+export function ecSpkiExplicitOtherGenerator(key: KeyObject): Buffer {
+  const explicit = Buffer.from(ecSpkiExplicit(key));
+  const curve = createPublicKey(key).asymmetricKeyDetails?.namedCurve;
+  const other = generateKeyPairSync("ec", { namedCurve: curve ?? "" }).publicKey.export({
+    format: "jwk",
+  });
+  const point = Buffer.concat([
+    Buffer.from([4]),
+    Buffer.from(other.x ?? "", "base64url"),
+    Buffer.from(other.y ?? "", "base64url"),
+  ]);
+  // The generator is the parameters' one OCTET STRING holding an uncompressed point; the key's
+  // own point is in the BIT STRING after them.
+  const header = Buffer.from(
+    point.length < 0x80 ? [0x04, point.length] : [0x04, 0x81, point.length],
+  );
+  const at = explicit.indexOf(Buffer.concat([header, Buffer.from([0x04])]));
+  if (at === -1) throw new Error("no uncompressed generator in these explicit parameters");
+  point.copy(explicit, at + header.length);
+  return explicit;
 }
