@@ -184,4 +184,31 @@ describe("the summary kept in charm state", () => {
       if (key !== "summary") assert.deepEqual(parseSummary(value), big);
     }
   });
+
+  it("reads back exactly what it wrote, and nothing that is not an entry", () => {
+    const entry = summary(3, 2);
+    assert.deepEqual(parseSummary(serializeSummary({ ...entry, overBudget: true })), {
+      ...entry,
+      overBudget: true,
+    });
+    const good = JSON.parse(serializeSummary(entry)) as Record<string, unknown>;
+    const bad: unknown[] = [
+      "[]",
+      "null",
+      "{",
+      { ...good, outstanding: -1 },
+      { ...good, violating: 1.5 },
+      { ...good, refused: "2" },
+      { ...good, "over-budget": "no" },
+      { ...good, expiries: {} },
+      { ...good, expiries: [[1.5, "a/0"]] },
+      { ...good, expiries: [[1, 2]] },
+      { ...good, expiries: [[1]] },
+      { outstanding: 1, violating: 0, refused: 0, expiries: [] },
+    ];
+    for (const text of bad) {
+      const written = typeof text === "string" ? text : JSON.stringify(text);
+      assert.equal(parseSummary(written), undefined, written);
+    }
+  });
 });

@@ -1,4 +1,3 @@
-import * as z from "zod/mini";
 import { POLICY_REASON } from "../../interface/request-errors.ts";
 import { certificateValidity } from "../../x509/validity.ts";
 import { issuedTo, outstandingRequests, type RelationState } from "../relation-state.ts";
@@ -54,15 +53,6 @@ export function summarizeRelation(
   };
 }
 
-const count = z.int().check(z.minimum(0));
-const stored = z.object({
-  outstanding: count,
-  violating: count,
-  refused: count,
-  "over-budget": z.boolean(),
-  expiries: z.array(z.tuple([z.int(), z.string()])),
-});
-
 /** The summary as kept in charm state. */
 export function serializeSummary(summary: RelationSummary): string {
   return JSON.stringify({
@@ -74,7 +64,11 @@ export function serializeSummary(summary: RelationSummary): string {
   });
 }
 
-/** A kept summary, or undefined when the text is not one (then the relation is read again). */
+/**
+ * A kept summary, or undefined when the text is not one (then the relation is read again).
+ * Checked by hand: update-status reads one per relation, and a schema library costs a hundred
+ * times JSON.parse on these.
+ */
 export function parseSummary(text: string): RelationSummary | undefined {
   let raw: unknown;
   try {
@@ -82,8 +76,27 @@ export function parseSummary(text: string): RelationSummary | undefined {
   } catch {
     return undefined;
   }
-  const parsed = stored.safeParse(raw);
-  if (!parsed.success) return undefined;
-  const { outstanding, violating, refused, expiries } = parsed.data;
-  return { outstanding, violating, refused, overBudget: parsed.data["over-budget"], expiries };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return undefined;
+  const { outstanding, violating, refused, expiries } = raw as Record<string, unknown>;
+  const overBudget = (raw as Record<string, unknown>)["over-budget"];
+  if (!isCount(outstanding) || !isCount(violating) || !isCount(refused)) return undefined;
+  if (typeof overBudget !== "boolean" || !Array.isArray(expiries)) return undefined;
+  const valid = expiries.every(
+    (entry: unknown) =>
+      Array.isArray(entry) &&
+      entry.length === 2 &&
+      Number.isSafeInteger(entry[0]) &&
+      typeof entry[1] === "string",
+  );
+  if (!valid) return undefined;
+  return {
+    outstanding,
+    violating,
+    refused,
+    overBudget,
+    expiries: expiries as [number, string][],
+  };
 }
+
+const isCount = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0;
