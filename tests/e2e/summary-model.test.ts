@@ -367,7 +367,7 @@ describe("the kept summary against a full look, on random sequences", () => {
           throw error;
         }
       }
-      t.diagnostic(`${sim.hookLog().length} hooks and actions ran in ${Date.now() - started} ms`);
+      t.diagnostic(`${sim.hookLog().length} hooks and actions ran in ${Date.now() - started} ms; state ${JSON.stringify(sim.state()).length} bytes; test process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
       if (n === sequences - 1) report(t, "summary model", tallies);
     });
   }

@@ -1,59 +1,75 @@
-// Reading and writing <simDir>/state.json under a lock directory. It imports no schema, so the
-// hook-tool processes, which run once per tool call, do not pay for loading zod.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// The model's state: held in memory by the process that drives the model, and kept in
+// <simDir>/state.json for the next process (the CLI runs one command a process). The hook tools
+// reach the agent over its socket, which is served in that same process, so a tool call touches
+// no file: writing, renaming and locking the file on every call cost more than the charm's own
+// work per hook. It imports no schema, so reading it costs no zod.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { State } from "./state.ts";
 
 export type StateParser = (raw: unknown) => State;
 
-/** The simulator wrote this file itself, so the tools trust its shape. */
+/** The simulator wrote this itself, so the tools trust its shape. */
 const trusted: StateParser = (raw) => raw as State;
 
 const statePath = (dir: string): string => join(dir, "state.json");
 
-export function readState(dir: string, parse: StateParser = trusted): State {
-  return parse(JSON.parse(readFileSync(statePath(dir), "utf8")));
+interface Held {
+  /** The state as JSON: every read parses its own copy, so no caller shares an object. */
+  text: string;
+  /** Changed since it was last written to the file. */
+  dirty: boolean;
 }
+
+const held = new Map<string, Held>();
+
+function heldText(dir: string): string {
+  let entry = held.get(dir);
+  if (entry === undefined) {
+    entry = { text: readFileSync(statePath(dir), "utf8"), dirty: false };
+    held.set(dir, entry);
+  }
+  return entry.text;
+}
+
+export function readState(dir: string, parse: StateParser = trusted): State {
+  return parse(JSON.parse(heldText(dir)));
+}
+
+let flushOnExit = false;
 
 export function writeState(dir: string, state: State): void {
-  const tmp = `${statePath(dir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 1));
-  renameSync(tmp, statePath(dir));
-}
-
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-function acquire(lock: string): void {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      return;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      // A holder that died leaves the lock behind; a lock older than the deadline is stale.
-      const info = statSync(lock, { throwIfNoEntry: false });
-      const stale = info !== undefined && Date.now() - info.mtimeMs > 10_000;
-      if (stale || Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
-      Atomics.wait(sleeper, 0, 0, 5);
-    }
+  held.set(dir, { text: JSON.stringify(state), dirty: true });
+  if (!flushOnExit) {
+    flushOnExit = true;
+    process.once("exit", () => {
+      for (const model of held.keys()) flushState(model);
+    });
   }
 }
 
-/** Read, change and write the state under the lock; fn's return value is passed through. */
+/** Writes the model's file if it changed since it was last written (atomically, by rename). */
+export function flushState(dir: string): void {
+  const entry = held.get(dir);
+  if (entry === undefined || !entry.dirty) return;
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${statePath(dir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(JSON.parse(entry.text), null, 1));
+  renameSync(tmp, statePath(dir));
+  entry.dirty = false;
+}
+
+/**
+ * Read, change and write the state; fn's return value is passed through. One process drives a
+ * model at a time, and this runs to the end before anything else in it, so no lock is needed.
+ */
 export function updateState<T>(
   dir: string,
   fn: (state: State) => T,
   parse: StateParser = trusted,
 ): T {
-  const lock = join(dir, "state.lock");
-  acquire(lock);
-  try {
-    const state = readState(dir, parse);
-    const result = fn(state);
-    writeState(dir, state);
-    return result;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  const state = readState(dir, parse);
+  const result = fn(state);
+  writeState(dir, state);
+  return result;
 }
