@@ -326,6 +326,21 @@ export class Simulator {
     });
   }
 
+  /** The unit's committed charm state (what state-get shows its next hook), {} when none. */
+  charmState(unit: string): Record<string, string> {
+    return { ...getUnit(this.state(), unit).charmState };
+  }
+
+  /**
+   * Replaces the unit's committed charm state, as if a hook had committed it ({} removes it), so
+   * a test can run the same hook with and without what the charm kept.
+   */
+  setCharmState(unit: string, charmState: Record<string, string>): void {
+    updateState(this.paths.dir, (state) => {
+      getUnit(state, unit).charmState = { ...charmState };
+    });
+  }
+
   /** The next `times` calls of tool (whose joined args contain argsContains) fail as given. */
   injectFault(fault: Partial<Fault> & { tool: string }): void {
     updateState(this.paths.dir, (state) => {

@@ -8,6 +8,7 @@ import { refreshCharmDir } from "./agent-path.ts";
 import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
 import { appOf, getApp, getUnit, unitCharmDir, unitRelation } from "./model.ts";
+import { charmStateCommitError, commitCharmState } from "./charm-state.ts";
 import { oversizedSettings } from "./settings-commit.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
@@ -78,6 +79,8 @@ function newContext(state: State, spec: ContextSpec): HookContext {
     taskId: spec.taskId ?? null,
     pending: {},
     unitStatusSet: false,
+    charmState: null,
+    charmStateDirty: false,
     toolCalls: [],
   };
 }
@@ -202,9 +205,16 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     delete s.contexts[ctx.id];
     const { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit } = final;
     const entry = { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit };
-    // Flush commits only after a clean exit (runner/context/context.go Flush).
-    const commitError = result.exitCode === 0 ? oversizedSettings(s, final) : null;
-    if (result.exitCode === 0 && commitError === null) commit(s, final);
+    // Flush commits only after a clean exit (runner/context/context.go Flush), relation settings
+    // and charm state in one transaction: either failing keeps neither.
+    const commitError =
+      result.exitCode === 0
+        ? (oversizedSettings(s, final) ?? charmStateCommitError(s, final))
+        : null;
+    if (result.exitCode === 0 && commitError === null) {
+      commit(s, final);
+      commitCharmState(s, final);
+    }
     const exitCode = spec.kind === "hook" && commitError !== null ? 1 : result.exitCode;
     s.hookLog.push({ ...entry, exitCode });
     const unit = s.units[spec.unit];

@@ -109,6 +109,11 @@ export const UnitSchema = z.object({
   /** A hook the agent must run next (start after config-changed, leader-elected, a killed hook). */
   queuedHook: HookRequestSchema.nullable().default(null),
   retry: HookRetrySchema.nullable().default(null),
+  /**
+   * The unit's charm state as the controller holds it (state-get, state-set, state-delete);
+   * absent when empty. Gone with the unit, as its unitstates document is.
+   */
+  charmState: Bag.optional(),
 });
 export type Unit = z.infer<typeof UnitSchema>;
 
@@ -174,6 +179,13 @@ export const HookContextSchema = z.object({
   pending: z.record(z.string(), PendingWritesSchema),
   /** The charm ran status-set for its unit (HookContext.HasExecutionSetUnitStatus). */
   unitStatusSet: z.boolean().default(false),
+  /**
+   * The unit's charm state as this context sees it: null until the first state-* call loads it,
+   * then that copy with the context's own changes (HookContext.cachedCharmState).
+   */
+  charmState: Bag.nullable().default(null),
+  /** A state-set or state-delete changed charmState (HookContext.charmStateCacheDirty). */
+  charmStateDirty: z.boolean().default(false),
   toolCalls: z.array(z.array(z.string())),
 });
 export type HookContext = z.infer<typeof HookContextSchema>;

@@ -10,6 +10,7 @@ import {
   relationModelGet,
   relationSet,
 } from "./relation-tools.ts";
+import { stateDelete, stateGet, stateSet } from "./state-tools.ts";
 import type { Tool } from "./tool.ts";
 import {
   applicationVersionSet,
@@ -40,6 +41,9 @@ export const TOOLS: Record<string, Tool> = {
   "application-version-set": applicationVersionSet,
   "leader-get": leaderGet,
   "leader-set": leaderSet,
+  "state-get": stateGet,
+  "state-set": stateSet,
+  "state-delete": stateDelete,
 };
 
 /** Thrown by a request's stdin when the client sent none: jujuc asks again with it. */

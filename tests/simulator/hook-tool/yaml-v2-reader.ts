@@ -44,7 +44,7 @@ export function readAsYamlV2(text: string): string {
     if (!isYamlPrintable(code)) throw new RunError("yaml: control characters are not allowed");
     if (code === 0x2028 || code === 0x2029) {
       throw new RunError(
-        `simulator: a raw U+${code.toString(16).toUpperCase()} in relation-set YAML is a line ` +
+        `simulator: a raw U+${code.toString(16).toUpperCase()} in --file YAML is a line ` +
           "break to yaml.v2 that this simulator does not emulate; write it as a \\u escape",
       );
     }
