@@ -9,6 +9,7 @@ import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
 import { appOf, getApp, getUnit, unitCharmDir, unitRelation } from "./model.ts";
 import { charmStateCommitError, commitCharmState } from "./charm-state.ts";
+import { prepareRelationCaches } from "./relation-cache.ts";
 import { oversizedSettings } from "./settings-commit.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
@@ -185,6 +186,7 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
   const ctx = updateState(paths.dir, (state) => {
     const context = newContext(state, spec);
     state.contexts[context.id] = context;
+    prepareRelationCaches(state, context);
     return context;
   });
   const state = readState(paths.dir);

@@ -1,5 +1,6 @@
 // relation-ids, relation-list, relation-get, relation-set and relation-model-get.
 import { appOf, getRelation, isLeader, localEnd, remoteEnd, unitRelation } from "../model.ts";
+import { memberSettings } from "../relation-cache.ts";
 import type { Relation, RelationView } from "../state.ts";
 import { checkEmpty, parseFlags, UsageError, type FlagDef } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
@@ -106,6 +107,37 @@ function relationGetTarget(env: ToolEnv, args: string[], application: boolean) {
   throw new UsageError("no unit or application specified");
 }
 
+/**
+ * Our own unit's bag, and our application's when we lead, come from the context with its pending
+ * writes (mustReadSettingsFromController). A member's bag comes from the agent's cache
+ * (relation-cache.ts); anything else from the controller.
+ */
+function readSettings(env: ToolEnv, relation: Relation, target: string, application: boolean) {
+  const unit = env.ctx.unit;
+  const app = appOf(unit);
+  const pending = env.ctx.pending[String(relation.id)] ?? { unit: {}, app: {} };
+  if (target === unit || (target === app && isLeader(env.state, unit))) {
+    return application
+      ? withPending(relation.appData[app], pending.app)
+      : withPending(relation.unitData[unit], pending.unit);
+  }
+  if (application) {
+    const readable = relation.ends.some((e) => e.app === target);
+    if (!readable || (target === app && !relation.peer)) throw new RunError("permission denied");
+    return { ...relation.appData[target] };
+  }
+  const read = () => {
+    const bag = relation.unitData[target];
+    if (!bag) throw new RunError("permission denied");
+    return { ...bag };
+  };
+  const view = relation.views[unit];
+  if (view && contextMembers(env, relation).includes(target)) {
+    return memberSettings(view, target, read);
+  }
+  return read();
+}
+
 export const relationGet: Tool = (args, env) => {
   const rid = { id: -1 };
   const parsed = parseFlags(args, [relationFlag(env, rid), appFlag, ...formatFlags()]);
@@ -118,25 +150,8 @@ export const relationGet: Tool = (args, env) => {
   }
   const { target, application } = relationGetTarget(env, rest, parsed.values.get("app") === true);
   checkEmpty(rest);
-
-  const unit = env.ctx.unit;
-  const app = appOf(unit);
-  const pending = env.ctx.pending[String(relation.id)] ?? { unit: {}, app: {} };
-  let settings: Record<string, string>;
-  if (target === unit || (target === app && isLeader(env.state, unit))) {
-    settings = application
-      ? withPending(relation.appData[app], pending.app)
-      : withPending(relation.unitData[unit], pending.unit);
-  } else if (application) {
-    const readable = relation.ends.some((e) => e.app === target);
-    if (!readable || (target === app && !relation.peer)) throw new RunError("permission denied");
-    settings = { ...relation.appData[target] };
-  } else {
-    const bag = relation.unitData[target];
-    if (!bag) throw new RunError("permission denied");
-    settings = { ...bag };
-  }
-  const value = key === "" ? settings : (settings[key] ?? null);
+  const settings = readSettings(env, relation, target, application);
+  const value = key === "" ? settings : Object.hasOwn(settings, key) ? settings[key] : null;
   return { stdout: output(parsed, env.cwd, value) };
 };
 
