@@ -2,9 +2,15 @@
 import { appOf, getRelation, isLeader, localEnd, remoteEnd, unitRelation } from "../model.ts";
 import { memberSettings } from "../relation-cache.ts";
 import type { Relation, RelationView } from "../state.ts";
-import { checkEmpty, parseFlags, UsageError, type FlagDef } from "./flags.ts";
+import { checkEmpty, goQuote, parseFlags, UsageError, type FlagDef } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
 import { parseKeyValues, parseSettingsFile, readSettingsSource } from "./keyvalues.ts";
+import {
+  isValidApplication,
+  isValidUnit,
+  readAppSettings,
+  readUnitSettings,
+} from "./relation-reads.ts";
 import { relationFlag, RunError, type Tool, type ToolEnv } from "./tool.ts";
 import { readAsYamlV2 } from "./yaml-v2-reader.ts";
 
@@ -88,15 +94,25 @@ function withPending(
   return merged;
 }
 
+/**
+ * relation-get.go determineUnitOrAppName: a name given wins (with --app a unit name stands for
+ * its application, and a name that is neither leaves none); without --app it must be a unit
+ * name. Else the hook's remote unit, or its remote application with --app implied.
+ */
 function relationGetTarget(env: ToolEnv, args: string[], application: boolean) {
   if (args.length > 0) {
     const supplied = args.shift()!;
-    if (!application) return { target: supplied, application };
-    if (/^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$/.test(supplied)) {
-      return { target: supplied, application };
+    if (application) {
+      if (isValidApplication(supplied)) return { target: supplied, application };
+      return { target: isValidUnit(supplied) ? appOf(supplied) : "", application };
     }
-    if (/^.+\/[0-9]+$/.test(supplied)) return { target: appOf(supplied), application };
-    return { target: "", application };
+    if (!isValidUnit(supplied)) {
+      if (isValidApplication(supplied)) {
+        throw new UsageError(`expected unit name, got application name ${goQuote(supplied)}`);
+      }
+      throw new UsageError(`invalid unit name ${goQuote(supplied)}`);
+    }
+    return { target: supplied, application };
   }
   if (application) {
     if (env.ctx.remoteApp === "") throw new UsageError("no unit or application specified");
@@ -116,21 +132,12 @@ function readSettings(env: ToolEnv, relation: Relation, target: string, applicat
   const unit = env.ctx.unit;
   const app = appOf(unit);
   const pending = env.ctx.pending[String(relation.id)] ?? { unit: {}, app: {} };
-  if (target === unit || (target === app && isLeader(env.state, unit))) {
-    return application
-      ? withPending(relation.appData[app], pending.app)
-      : withPending(relation.unitData[unit], pending.unit);
+  if (target === unit) return withPending(relation.unitData[unit], pending.unit);
+  if (target === app && isLeader(env.state, unit)) {
+    return withPending(relation.appData[app], pending.app);
   }
-  if (application) {
-    const readable = relation.ends.some((e) => e.app === target);
-    if (!readable || (target === app && !relation.peer)) throw new RunError("permission denied");
-    return { ...relation.appData[target] };
-  }
-  const read = () => {
-    const bag = relation.unitData[target];
-    if (!bag) throw new RunError("permission denied");
-    return { ...bag };
-  };
+  if (application) return readAppSettings(relation, unit, target);
+  const read = () => readUnitSettings(env.state, relation, target);
   const view = relation.views[unit];
   if (view && contextMembers(env, relation).includes(target)) {
     return memberSettings(view, target, read);
