@@ -214,13 +214,20 @@ describe("provide-certificate refuses bad input with a message naming it, and wr
     const csr = makeCsr({ key: selfSigned.key });
     const bag = sim.relationData(relationId, "tls-requirer/1");
     const items = JSON.parse(bag["certificate_signing_requests"] ?? "[]") as unknown[];
-    sim.setRelationData(relationId, "tls-requirer/1", {
-      ...bag,
-      certificate_signing_requests: JSON.stringify([
-        ...items,
-        { certificate_signing_request: csr.pem.trim(), ca: false },
-      ]),
-    });
+    // The requirer's write reaches the operator as Juju delivers it: with its -changed.
+    sim.setRelationData(
+      relationId,
+      "tls-requirer/1",
+      {
+        ...bag,
+        certificate_signing_requests: JSON.stringify([
+          ...items,
+          { certificate_signing_request: csr.pem.trim(), ca: false },
+        ]),
+      },
+      { notify: true },
+    );
+    await sim.settle();
     await refused(
       { csr: csr.pem, certificate: selfSigned.pem, caCertificate: selfSigned.pem },
       /^certificate: is self-signed/,

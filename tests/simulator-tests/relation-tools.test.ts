@@ -186,11 +186,10 @@ describe("relation-get", () => {
       ["relation-set", "-r", "2", "mine=yes"],
       ["relation-get", "-r", "2", "--app", "offer", "app"],
       ["relation-get", "-r", "2", "mine", "app/0"],
-      ["relation-get", "-r", "2", "mine", "app"],
     ]);
     assert.deepEqual(
       leader.results.map((r) => r.stdout),
-      ["", "", "1\n", "yes\n", "yes\n"],
+      ["", "", "1\n", "yes\n"],
     );
     const follower = await inHook(fx, "app/1", "update-status", [
       ["relation-get", "-r", "2", "--app", "-", "app"],
@@ -202,6 +201,49 @@ describe("relation-get", () => {
       { code: 0, stdout: '{"peer":"shared"}\n', stderr: "" },
       err(1, "ERROR permission denied\n"),
     ]);
+  });
+
+  test("refuses what Juju's determineUnitOrAppName refuses, with its exit codes", async () => {
+    const { results } = await inHook(fx, "app/1", "update-status", [
+      ["relation-get", "-r", "2", "-", "other"],
+      ["relation-get", "-r", "2", "-", "app"],
+      ["relation-get", "-r", "2", "-", "other/01"],
+      ["relation-get", "-r", "2", "-", "Other/0"],
+      ["relation-get", "-r", "2", "-", "unit//0"],
+      ["relation-get", "-r", "2", "-", "other/"],
+      ["relation-get", "-r", "2", "--app", "-", "Bad!"],
+      ["relation-get", "-r", "2", "--app", "-", "nobody"],
+      ["relation-get", "-r", "2", "--app", "-", "nobody/3"],
+    ]);
+    assert.deepEqual(results, [
+      err(2, 'ERROR expected unit name, got application name "other"\n'),
+      err(2, 'ERROR expected unit name, got application name "app"\n'),
+      err(2, 'ERROR invalid unit name "other/01"\n'),
+      err(2, 'ERROR invalid unit name "Other/0"\n'),
+      err(2, 'ERROR invalid unit name "unit//0"\n'),
+      err(2, 'ERROR invalid unit name "other/"\n'),
+      err(1, 'ERROR "" is not a valid unit or application\n'),
+      err(1, "ERROR permission denied\n"),
+      err(1, "ERROR permission denied\n"),
+    ]);
+  });
+
+  test("a unit of the other side that never entered the relation is not found, as the controller says", async () => {
+    const r = await call(fx, "app/0", ["relation-get", "-r", "2", "-", "other/9"]);
+    assert.deepEqual(
+      r,
+      err(
+        1,
+        'ERROR cannot read settings for unit "other/9" in relation "other:upstream app:served": ' +
+          'unit "other/9": settings not found\n',
+      ),
+    );
+    const peer = await call(fx, "app/0", ["relation-get", "-r", "0", "-", "app/7"]);
+    assert.equal(
+      peer.stderr,
+      'ERROR cannot read settings for unit "app/7" in relation "app:cluster": ' +
+        'unit "app/7": settings not found\n',
+    );
   });
 
   test("relation-model-get prints the model uuid", async () => {

@@ -125,14 +125,16 @@ test("a hook exiting non-zero leaves no relation write behind and puts the unit 
   rmSync(join(fx.charm, "scripts", "config-changed.sh"));
   await fx.sim.resolve("app/0");
   assert.equal(fx.sim.agentStatus("app/0").status, "idle");
+  // The leader also owes -changed for the peer application data it wrote itself.
   assert.deepEqual(
     fx.sim
       .hookLog()
-      .slice(-2)
-      .map((h) => [h.unit, h.name, h.exitCode]),
+      .slice(-3)
+      .map((h) => [h.unit, h.name, h.remoteApp, h.exitCode]),
     [
-      ["app/0", "config-changed", 0],
-      ["app/0", "config-changed", 0],
+      ["app/0", "config-changed", "", 0],
+      ["app/0", "config-changed", "", 0],
+      ["app/0", "cluster-relation-changed", "app", 0],
     ],
   );
 });

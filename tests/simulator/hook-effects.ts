@@ -136,7 +136,9 @@ function sameHook(a: HookRequest, b: HookRequest): boolean {
 }
 
 /**
- * The unit is gone once remove has run, or at once if it never installed. Leadership passes to
+ * The unit is gone once remove has run, or at once if it never installed. Its relation settings
+ * stay until the relation is removed, readable by the units that remain (state/relationunit.go
+ * ReadSettings, apiserver/facades/agent/uniter/uniter.go checkRemoteUnit). Leadership passes to
  * another unit of the application, which the resolver then has accept it.
  */
 export function removeUnit(state: State, unit: string): void {
@@ -145,10 +147,7 @@ export function removeUnit(state: State, unit: string): void {
   const app = getApp(state, appOf(unit));
   state.removedUnits[unit] = record.history;
   delete state.units[unit];
-  for (const relation of state.relations) {
-    delete relation.views[unit];
-    delete relation.unitData[unit];
-  }
+  for (const relation of state.relations) delete relation.views[unit];
   dropGoneRelations(state);
   if (app.leader !== unit) return;
   const remaining = unitsOfApp(state, app.name);

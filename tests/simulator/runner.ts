@@ -9,6 +9,7 @@ import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
 import { appOf, getApp, getUnit, unitCharmDir, unitRelation } from "./model.ts";
 import { charmStateCommitError, commitCharmState } from "./charm-state.ts";
+import { prepareRelationCaches } from "./relation-cache.ts";
 import { oversizedSettings } from "./settings-commit.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
 
@@ -170,13 +171,11 @@ function commit(state: State, ctx: HookContext): void {
         }
       }
       if (!changed) continue;
-      // A new settings version: every unit that watches this bag now owes a -changed.
-      const version = (relation.versions[owner] ?? 0) + 1;
-      relation.versions[owner] = version;
-      // Except the writer: in a peer relation the leader sees its own application's bag, and
-      // it never hears of its own write.
-      const own = relation.views[ctx.unit];
-      if (application && relation.peer && own) own.appMembers[owner] = version;
+      // A new settings version: every unit that watches this bag now owes a -changed. In a peer
+      // relation that includes the leader that wrote its application's bag: each unit watches
+      // the bags of its counterpart applications, and a peer's counterpart is its own
+      // application (state/relationunit.go Watch, CounterpartApplications).
+      relation.versions[owner] = (relation.versions[owner] ?? 0) + 1;
     }
   }
 }
@@ -185,6 +184,7 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
   const ctx = updateState(paths.dir, (state) => {
     const context = newContext(state, spec);
     state.contexts[context.id] = context;
+    prepareRelationCaches(state, context);
     return context;
   });
   const state = readState(paths.dir);

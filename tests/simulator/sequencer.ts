@@ -10,6 +10,7 @@ import { describeOperation, nextOperation, type Operation } from "./resolver.ts"
 import { runHookProcess, type Paths, type RunOutcome } from "./runner.ts";
 import { shuffled } from "./seed.ts";
 import { readState, updateState, type HookRequest } from "./state.ts";
+import { unsettledMessage } from "./unsettled.ts";
 
 export class Sequencer {
   constructor(
@@ -29,9 +30,8 @@ export class Sequencer {
           const op = updateState(this.paths.dir, (s) => nextOperation(s, unit, this.random));
           if (op === null) break;
           if (++performed > this.maxHooks) {
-            throw new Error(
-              `model did not settle after ${this.maxHooks} hooks; next: ${describeOperation(unit, op)}`,
-            );
+            const next = describeOperation(unit, op);
+            throw new Error(unsettledMessage(readState(this.paths.dir), this.maxHooks, next));
           }
           await this.perform(unit, op);
           progressed = true;

@@ -127,6 +127,13 @@ export const RelationViewSchema = z.object({
   members: z.record(z.string(), z.number().int()),
   appMembers: z.record(z.string(), z.number().int()),
   changedPending: z.string().nullable(),
+  /**
+   * The agent's cache of its members' settings (runner/context/cache.go RelationCache): a member
+   * is here from the first time a hook or action read it until its own -joined or -changed
+   * runs, it departs, or it stops being a member. Held in the agent's memory in Juju, so a hook
+   * that fails keeps what it cached; kept here with the record it lives as long as.
+   */
+  settingsCache: z.record(z.string(), Bag).optional(),
 });
 export type RelationView = z.infer<typeof RelationViewSchema>;
 

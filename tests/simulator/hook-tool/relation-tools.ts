@@ -1,9 +1,16 @@
 // relation-ids, relation-list, relation-get, relation-set and relation-model-get.
 import { appOf, getRelation, isLeader, localEnd, remoteEnd, unitRelation } from "../model.ts";
+import { memberSettings } from "../relation-cache.ts";
 import type { Relation, RelationView } from "../state.ts";
-import { checkEmpty, parseFlags, UsageError, type FlagDef } from "./flags.ts";
+import { checkEmpty, goQuote, parseFlags, UsageError, type FlagDef } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
 import { parseKeyValues, parseSettingsFile, readSettingsSource } from "./keyvalues.ts";
+import {
+  isValidApplication,
+  isValidUnit,
+  readAppSettings,
+  readUnitSettings,
+} from "./relation-reads.ts";
 import { relationFlag, RunError, type Tool, type ToolEnv } from "./tool.ts";
 import { readAsYamlV2 } from "./yaml-v2-reader.ts";
 
@@ -87,15 +94,25 @@ function withPending(
   return merged;
 }
 
+/**
+ * relation-get.go determineUnitOrAppName: a name given wins (with --app a unit name stands for
+ * its application, and a name that is neither leaves none); without --app it must be a unit
+ * name. Else the hook's remote unit, or its remote application with --app implied.
+ */
 function relationGetTarget(env: ToolEnv, args: string[], application: boolean) {
   if (args.length > 0) {
     const supplied = args.shift()!;
-    if (!application) return { target: supplied, application };
-    if (/^[a-z][a-z0-9]*(-[a-z0-9]*[a-z][a-z0-9]*)*$/.test(supplied)) {
-      return { target: supplied, application };
+    if (application) {
+      if (isValidApplication(supplied)) return { target: supplied, application };
+      return { target: isValidUnit(supplied) ? appOf(supplied) : "", application };
     }
-    if (/^.+\/[0-9]+$/.test(supplied)) return { target: appOf(supplied), application };
-    return { target: "", application };
+    if (!isValidUnit(supplied)) {
+      if (isValidApplication(supplied)) {
+        throw new UsageError(`expected unit name, got application name ${goQuote(supplied)}`);
+      }
+      throw new UsageError(`invalid unit name ${goQuote(supplied)}`);
+    }
+    return { target: supplied, application };
   }
   if (application) {
     if (env.ctx.remoteApp === "") throw new UsageError("no unit or application specified");
@@ -104,6 +121,28 @@ function relationGetTarget(env: ToolEnv, args: string[], application: boolean) {
   if (env.ctx.remoteUnit !== "") return { target: env.ctx.remoteUnit, application };
   if (env.ctx.remoteApp !== "") return { target: env.ctx.remoteApp, application: true };
   throw new UsageError("no unit or application specified");
+}
+
+/**
+ * Our own unit's bag, and our application's when we lead, come from the context with its pending
+ * writes (mustReadSettingsFromController). A member's bag comes from the agent's cache
+ * (relation-cache.ts); anything else from the controller.
+ */
+function readSettings(env: ToolEnv, relation: Relation, target: string, application: boolean) {
+  const unit = env.ctx.unit;
+  const app = appOf(unit);
+  const pending = env.ctx.pending[String(relation.id)] ?? { unit: {}, app: {} };
+  if (target === unit) return withPending(relation.unitData[unit], pending.unit);
+  if (target === app && isLeader(env.state, unit)) {
+    return withPending(relation.appData[app], pending.app);
+  }
+  if (application) return readAppSettings(relation, unit, target);
+  const read = () => readUnitSettings(env.state, relation, target);
+  const view = relation.views[unit];
+  if (view && contextMembers(env, relation).includes(target)) {
+    return memberSettings(view, target, read);
+  }
+  return read();
 }
 
 export const relationGet: Tool = (args, env) => {
@@ -118,25 +157,8 @@ export const relationGet: Tool = (args, env) => {
   }
   const { target, application } = relationGetTarget(env, rest, parsed.values.get("app") === true);
   checkEmpty(rest);
-
-  const unit = env.ctx.unit;
-  const app = appOf(unit);
-  const pending = env.ctx.pending[String(relation.id)] ?? { unit: {}, app: {} };
-  let settings: Record<string, string>;
-  if (target === unit || (target === app && isLeader(env.state, unit))) {
-    settings = application
-      ? withPending(relation.appData[app], pending.app)
-      : withPending(relation.unitData[unit], pending.unit);
-  } else if (application) {
-    const readable = relation.ends.some((e) => e.app === target);
-    if (!readable || (target === app && !relation.peer)) throw new RunError("permission denied");
-    settings = { ...relation.appData[target] };
-  } else {
-    const bag = relation.unitData[target];
-    if (!bag) throw new RunError("permission denied");
-    settings = { ...bag };
-  }
-  const value = key === "" ? settings : (settings[key] ?? null);
+  const settings = readSettings(env, relation, target, application);
+  const value = key === "" ? settings : Object.hasOwn(settings, key) ? settings[key] : null;
   return { stdout: output(parsed, env.cwd, value) };
 };
 
