@@ -59,8 +59,8 @@ describe("generated inputs through the real dispatch", () => {
           tallies.add(`dispatch cases: ${hostile.kind}`);
           const published = sim.relationData(alpha, OPERATOR)["certificates"];
           sim.setRelationData(alpha, "alpha/1", hostile.bag, { notify: true });
-          // update-status sees alpha/1 as the agent cached it at its -changed, which runs first.
-          if (hook === "update-status") await sim.settle();
+          // A full look sees alpha/1 as the agent cached it at its -changed, which runs first.
+          if (hook === "upgrade-charm") await sim.settle();
           const logsBefore = sim.logs(LEADER).length;
           const spec =
             hook === "upgrade-charm"
