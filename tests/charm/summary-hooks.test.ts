@@ -148,6 +148,24 @@ describe("hooks that cost what changed", () => {
     );
   });
 
+  it("reports a certificate entering the warning window as time passes, reading nothing", async (t) => {
+    const quiet = await juju.hook("update-status");
+    assert.equal(
+      quiet.status?.message,
+      "3 outstanding requests, use juju actions to provide certificates",
+    );
+    // The pool's certificates are valid 90 days: 70 days on, one is 20 days from its end.
+    t.mock.timers.enable({ apis: ["Date"], now: Date.now() + 70 * 86_400_000 });
+    const meta = JSON.parse(juju.charmState[LEADER]!["summary"]!) as Record<string, number>;
+    juju.charmState[LEADER]!["summary"] = JSON.stringify({ ...meta, "full-look": Date.now() });
+    const later = await juju.hook("update-status");
+    assert.deepEqual(relationReads(later.calls), []);
+    assert.match(
+      later.status?.message ?? "",
+      /; 1 certificate expires within 30 days \(first: alpha\/0 on /,
+    );
+  });
+
   it("a non-leader reads no certificates relation and keeps no entries", async () => {
     const standby = `${OPERATOR}/1`;
     juju.charmState[standby] = { ...juju.charmState[LEADER]! };
