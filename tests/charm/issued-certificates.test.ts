@@ -62,6 +62,7 @@ function model(): MemoryJuju {
 }
 
 interface Issued {
+  csr: string;
   subject: string;
   issuer: string;
   ca_fingerprint: string;
@@ -81,6 +82,7 @@ async function subjects(params: Record<string, unknown>): Promise<string[]> {
 describe("get-issued-certificates narrows what was issued (in-process)", () => {
   it("gives each certificate its issuer and the fingerprint of the CA at the top of its chain", async () => {
     const [first, second] = listing(await model().action("get-issued-certificates", {}));
+    assert.equal(first?.csr, requests.underIssuing);
     assert.equal(first?.issuer, "CN=Example Issuing CA");
     assert.equal(first?.ca_fingerprint, colons(sha256(root.pem)));
     assert.equal(second?.issuer, "CN=Other CA");

@@ -136,6 +136,8 @@ function view(issued: Listed, now: Date, judged: Judged): Record<string, PythonJ
     relation_id: relationId,
     application_name: applicationName,
     unit_name: request?.unitName ?? null,
+    // The CSR it answers, as the requirer wrote it: what to sign again.
+    csr: entry.csr,
   };
   if (parsed === undefined) return { ...where, error: error ?? "unreadable" };
   return {
