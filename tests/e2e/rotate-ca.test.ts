@@ -5,9 +5,17 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { Simulator } from "../simulator/index.ts";
 import { makeCa, signCsr, type CaFixture } from "../x509/fixtures.ts";
-import { LEADER, OPERATOR, base64, deployModel, outstanding, received } from "./harness.ts";
+import {
+  LEADER,
+  OPERATOR,
+  base64,
+  deployModel,
+  outstanding,
+  received,
+  type RequirerSpec,
+} from "./harness.ts";
 
-const REQUIRERS = [
+const REQUIRERS: readonly (RequirerSpec & { name: string })[] = [
   { name: "lib-v1", config: { library: "v1", "key-type": "rsa" } },
   { name: "lib-v2-old", config: { library: "v2", libpatch: 18, "key-type": "ec" } },
   { name: "lib-v3", config: { library: "v3", "key-type": "ed25519" } },
@@ -15,7 +23,7 @@ const REQUIRERS = [
   { name: "lib-v4-app", config: { library: "v4", mode: "app", "key-type": "rsa" } },
   { name: "charmlibs", config: { library: "charmlibs", "key-type": "ec" }, units: 2 },
   { name: "charmlibs-ca", config: { library: "charmlibs", "is-ca": true, "key-type": "ec" } },
-] as const;
+];
 
 const UNITS = REQUIRERS.flatMap(({ name, units = 1 }) =>
   Array.from({ length: units }, (_, i) => `${name}/${i}`),
