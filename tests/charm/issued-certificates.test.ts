@@ -176,7 +176,12 @@ describe("get-issued-certificates narrows what was issued (in-process)", () => {
       ],
       [{ "expiring-within": "30 days" }, /^expiring-within: must be a whole number of days/],
       [{ "expiring-within": "0d" }, /^expiring-within: must be a whole number/],
-      [{ format: "yaml" }, /^invalid parameters: format/],
+      [{ format: "yaml" }, /^invalid parameters: format: must be one of json, pem, text$/],
+      [{ issuer: 5 }, /^invalid parameters: issuer: must be text: a CA certificate/],
+      [
+        { "expiring-within": 30 },
+        /^invalid parameters: expiring-within: must be text such as 30d$/,
+      ],
     ];
     for (const [params, message] of cases) {
       const run = await model().action("get-issued-certificates", params);

@@ -293,6 +293,11 @@ describe("signing policy in hooks and actions (in-process)", () => {
       outstanding.map((e) => e["csr"]),
       [csrs.good.trim(), csrs.unitName.trim()],
     );
+    const bad = await juju.action("get-certificate-request", { state: "refused" });
+    assert.equal(
+      bad.failed,
+      "invalid parameters: state: must be one of certificate, outstanding, rejected",
+    );
     const onWeb = listing(await juju.action("get-certificate-request", { "relation-id": web }));
     assert.deepEqual(
       onWeb.map((e) => e["relation_id"]),

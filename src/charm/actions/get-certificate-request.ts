@@ -17,7 +17,7 @@ type RequestState = (typeof STATES)[number];
 const params = z.object({
   "relation-id": z.optional(z.int().check(z.minimum(0))),
   format: z._default(z.enum(["json", "text"]), "json"),
-  state: z.optional(z.enum(STATES)),
+  state: z.optional(z.enum(STATES, `must be one of ${STATES.join(", ")}`)),
 });
 
 /**

@@ -14,9 +14,9 @@ import { fitTable } from "./text-table.ts";
 
 const params = z.object({
   "relation-id": z.optional(z.int().check(z.minimum(0))),
-  format: z._default(z.enum(["json", "pem", "text"]), "json"),
-  issuer: z.optional(z.string()),
-  "expiring-within": z.optional(z.string()),
+  format: z._default(z.enum(["json", "pem", "text"], "must be one of json, pem, text"), "json"),
+  issuer: z.optional(z.string("must be text: a CA certificate, fingerprint or subject")),
+  "expiring-within": z.optional(z.string("must be text such as 30d")),
 });
 
 const DAY_MS = 86_400_000;
