@@ -38,7 +38,7 @@ export async function getIssuedCertificates(context: ActionContext): Promise<voi
   const { action, model, log } = context;
   const given = action.params(params);
   const now = new Date();
-  const matches = readIssuedFilters(given, now);
+  const matches = await readIssuedFilters(given, now);
   const listed = selectRelations(model, given["relation-id"]).flatMap((relation) =>
     issuedTo(readRelationState(relation, log)).flatMap(({ certificate, request }): Listed[] => {
       let parsed: ReturnType<typeof parseCertificate> | undefined;

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { ActionFailure } from "../../juju/index.ts";
 import type { ProvidedCertificate } from "../../interface/provided-certificates.ts";
-import { readDuration } from "../../policy/duration.ts";
 import { mentionsPrivateKey, readOnePem, CERTIFICATE } from "../../x509/pem.ts";
 import { parseCertificate, type ParsedCertificate } from "../../x509/certificate.ts";
 import {
@@ -38,17 +37,19 @@ const ISSUER_FORMS =
   "(64 hex digits, colons allowed), or its subject (CN=Example CA,O=Example)";
 
 /** Every filter given, all of which a certificate must pass; a bad value fails the action. */
-export function readIssuedFilters(given: FilterParams, now: Date): IssuedFilter {
+export async function readIssuedFilters(given: FilterParams, now: Date): Promise<IssuedFilter> {
   const filters: IssuedFilter[] = [];
   if (given.issuer !== undefined) filters.push(issuerFilter(given.issuer));
   if (given["expiring-within"] !== undefined) {
-    filters.push(expiryFilter(given["expiring-within"], now));
+    filters.push(await expiryFilter(given["expiring-within"], now));
   }
   // What cannot be read cannot be judged: a filter never hides it.
   return (issued) => issued.parsed === undefined || filters.every((filter) => filter(issued));
 }
 
-function expiryFilter(text: string, now: Date): IssuedFilter {
+async function expiryFilter(text: string, now: Date): Promise<IssuedFilter> {
+  // The signing policy's duration syntax; its code is loaded only when it is used.
+  const { readDuration } = await import("../../policy/duration.ts");
   const reading = readDuration(text.trim());
   if (!reading.ok) throw new ActionFailure(`expiring-within: ${reading.problem}`);
   const before = now.getTime() + reading.seconds * 1000;
