@@ -13,6 +13,10 @@ const JUJU_LOG = "tests/juju/juju-log-argv.test.ts";
 const FAILURE_TRACE = "tests/juju/failure-trace.test.ts";
 const BUDGET = "tests/charm/databag-budget.test.ts";
 const TRACING_BAGS = "tests/interface/tracing.test.ts";
+const ISSUED = "tests/charm/issued-certificates.test.ts";
+const POLICY_WIRING = "tests/policy/wiring.test.ts";
+const PROVIDE_ONE = "tests/e2e/provide-certificate.test.ts";
+const PROVIDE_BATCH = "tests/e2e/provide-certificates.test.ts";
 const TRACE_EXPORT = "tests/tracing/export.test.ts";
 const RECEIVER_URL = "tests/tracing/receiver-url.test.ts";
 const DISPATCH_TRACES = "tests/tracing/dispatch-traces.test.ts";
@@ -210,8 +214,8 @@ export const WORKFLOW_MUTANTS: readonly Mutant[] = [
   {
     id: "R12",
     file: "src/charm/actions/get-certificate-request.ts",
-    find: "rejected: refusals.get(request.identity)?.message ?? null,",
-    replace: "rejected: null,",
+    find: "const refusal = refusals.get(request.identity);",
+    replace: "const refusal: RequestError | undefined = undefined;",
     defect: "get-certificate-request shows a refused request as outstanding",
     tests: [BATCH],
   },
@@ -350,11 +354,79 @@ export const WORKFLOW_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "D08",
-    file: "src/charm/actions/request-table.ts",
+    file: "src/charm/actions/text-table.ts",
     find: "if (size() > limitBytes) {",
     replace: "if (size() > 2 * limitBytes) {",
     defect: "a text listing grows past the result bound and action-set fails",
     tests: [BOUNDS],
+  },
+
+  // Day two: what was issued, by which CA; certificates in the wrong parameter; refusals
+  {
+    id: "O01",
+    file: "src/charm/actions/issued-filters.ts",
+    find: "return [...new Set([...entry.chain.slice(1), entry.ca])];",
+    replace: "return [entry.ca];",
+    defect: "issuer= an intermediate finds nothing it signed under a root: a rotation misses them",
+    tests: [ISSUED],
+  },
+  {
+    id: "O02",
+    file: "src/charm/actions/issued-filters.ts",
+    find: "parsed.notAfter.getTime() <= before",
+    replace: "parsed.notAfter.getTime() >= before",
+    defect: "expiring-within keeps what lasts longest instead of what ends soon",
+    tests: [ISSUED],
+  },
+  {
+    id: "O03",
+    file: "src/charm/actions/get-issued-certificates.ts",
+    find: "!entry.revoked && request !== undefined",
+    replace: "request !== undefined",
+    defect:
+      "format=pem offers a revoked certificate's CSR for signing again, undoing the revocation",
+    tests: [ISSUED],
+  },
+  {
+    id: "O04",
+    file: "src/charm/actions/issued-filters.ts",
+    find: "if (hex.length !== 64) {",
+    replace: "if (hex.length < 40) {",
+    defect: "a SHA-1 fingerprint passes as issuer and matches nothing, silently",
+    tests: [ISSUED],
+  },
+  {
+    id: "O05",
+    file: "src/charm/actions/misplaced.ts",
+    find: "if (!certificateFits && sameKey(caCertificate, csr)) {",
+    replace: "if (false) {",
+    defect: "certificate and ca-certificate swapped are refused as 'issued for another request'",
+    tests: [PROVIDE_ONE],
+  },
+  {
+    id: "O06",
+    file: "src/charm/actions/misplaced.ts",
+    find: "  if (ca.isCa) return;\n",
+    replace: "  return;\n",
+    defect:
+      "a requirer's certificate given as ca-certificate refuses each certificate of a batch with a chain message",
+    tests: [PROVIDE_BATCH],
+  },
+  {
+    id: "O07",
+    file: "src/charm/actions/policy-view.ts",
+    find: "`${first.message}; and ${others.length} more`",
+    replace: "first.message",
+    defect: "the text listing hides that a request breaks the policy more than once",
+    tests: [POLICY_WIRING],
+  },
+  {
+    id: "O08",
+    file: "src/charm/actions/get-certificate-request.ts",
+    find: "given.state === undefined || state === given.state",
+    replace: "true",
+    defect: "state=rejected lists every request, not the refused ones",
+    tests: [POLICY_WIRING],
   },
 
   // juju-log cutting and stack traces

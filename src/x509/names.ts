@@ -30,6 +30,11 @@ const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
   "1.2.840.113549.1.9.1": "emailAddress",
 };
 
+/** The short name our names are printed with ("CN" for 2.5.4.3); undefined for another type. */
+export function attributeNameOf(oid: string): string | undefined {
+  return Object.hasOwn(ATTRIBUTE_NAMES, oid) ? ATTRIBUTE_NAMES[oid] : undefined;
+}
+
 export const OID_COMMON_NAME = "2.5.4.3";
 export const OID_X500_UNIQUE_IDENTIFIER = "2.5.4.45";
 

@@ -276,7 +276,24 @@ describe("the docs extraction", () => {
       "juju run $app/leader provide-certificate",
       "done",
       "juju run $app/leader get-outstanding-certificate-requests",
-      "jq -r '.[].results.result' >",
+      "jq -r '.[].results.result'",
+    ]);
+  });
+
+  it("leaves redirections and their targets out of a command's words", () => {
+    const [command] = shellCommands(
+      [
+        "juju run $app/leader get-issued-certificates format=pem --format=json > out.json 2>/dev/null >&2 < in.txt",
+      ],
+      1,
+    );
+    assert.deepEqual(command?.words, [
+      "juju",
+      "run",
+      "$app/leader",
+      "get-issued-certificates",
+      "format=pem",
+      "--format=json",
     ]);
   });
 });

@@ -70,7 +70,7 @@ export interface ShellCommand {
 /**
  * The simple commands of a shell block. Lines ending in `\` continue; `|`, `;`, `&&` and `||`
  * outside quotes and `$(…)` separate commands; a word keeps its quotes, so `k="$(cat f)"` stays
- * one word. Comments are dropped. Good for the commands the docs show, not a shell.
+ * one word. Comments and redirections are dropped. Good for the commands the docs show, not a shell.
  */
 export function shellCommands(lines: readonly string[], firstLine: number): ShellCommand[] {
   const commands: ShellCommand[] = [];
@@ -79,8 +79,14 @@ export function shellCommands(lines: readonly string[], firstLine: number): Shel
   let start = firstLine;
   let quote: '"' | "'" | undefined;
   let depth = 0;
+  // A redirection (`> out.json`, `2>/dev/null`, `>&2`) is no word of the command: it and its
+  // target are left out.
+  let redirectTarget = false;
   const endWord = () => {
-    if (word !== "") words.push(word);
+    if (word === "") return;
+    if (redirectTarget) redirectTarget = false;
+    else if (/^\d*(>>?|<|&>)$/.test(word)) redirectTarget = true;
+    else if (!/^\d*(>>?|<|&>)\S/.test(word)) words.push(word);
     word = "";
   };
   const endCommand = () => {

@@ -151,6 +151,27 @@ describe("provide-certificate refuses bad input with a message naming it, and wr
     );
   });
 
+  it("says certificate and ca-certificate are swapped when they are, not that it was issued for another request", async () => {
+    await refused(
+      { csr: request.csr, certificate: ca.pem, caCertificate: good },
+      /^certificate: is a CA certificate \(CN=Fixture CA \d+\) and ca-certificate \(CN=[^)]+\) holds this CSR's public key: the two are swapped; give the certificate signed for the CSR as certificate and the CA's as ca-certificate$/,
+    );
+  });
+
+  it("says the CA's certificate was given where the certificate belongs", async () => {
+    await refused(
+      { csr: request.csr, certificate: ca.pem, caCertificate: ca.pem },
+      /^certificate: is a CA certificate \(CN=Fixture CA \d+\), not the one signed for this CSR; give the certificate your CA signed for the CSR as certificate and the CA's own as ca-certificate$/,
+    );
+  });
+
+  it("says the certificate for this CSR was given where the CA's belongs", async () => {
+    await refused(
+      { csr: request.csr, certificate: good, caCertificate: good },
+      /^ca-certificate: is the certificate signed for this CSR \(CN=[^)]+\), not the CA's; give the certificate of the CA that signed it as ca-certificate$/,
+    );
+  });
+
   it("refuses a unit-name that did not ask for the CSR", async () => {
     await refused(
       { csr: request.csr, certificate: good, caCertificate: ca.pem, unitName: "tls-requirer/1" },

@@ -169,6 +169,40 @@ describe("provide-certificates answers a mixed batch, certificate by certificate
     assert.deepEqual(left.sort(), ["multi/0", "multi/0", "tls-requirer/2", "tls-requirer/3"]);
   });
 
+  it("names a CA certificate in the bundle as one, and says where it belongs", async () => {
+    const stray = makeCa({ commonName: "Stray CA" });
+    const run = await sim.runAction(LEADER, "provide-certificates", {
+      certificates: base64([ca.pem, stray.pem].join("\n")),
+      "ca-certificate": base64(ca.pem),
+    });
+    const [given, other] = entries(run);
+    assert.equal(run.results["unmatched"], "2");
+    assert.equal(
+      given?.reason,
+      "is the CA certificate given as ca-certificate: leave it out of certificates",
+    );
+    assert.equal(
+      other?.reason,
+      "is a CA certificate (CN=Stray CA), and no request has its public key: " +
+        "a CA's certificate goes in ca-certificate, an intermediate's in ca-chain",
+    );
+  });
+
+  it("fails the run when ca-certificate is a certificate for a request, naming the requirer", async () => {
+    const before = sim.relationData(relationId, OPERATOR);
+    const leaf = signCsr(unit(2).csr, ca);
+    const run = await sim.runAction(LEADER, "provide-certificates", {
+      certificates: base64(signCsr(unit(3).csr, ca)),
+      "ca-certificate": base64(leaf),
+    });
+    assert.equal(run.status, "failed");
+    assert.match(
+      run.message ?? "",
+      /^ca-certificate: is the certificate signed for a request of tls-requirer\/2 \(CN=[^)]+\), not the CA's; put it in certificates and give the certificate of the CA that signed them as ca-certificate$/,
+    );
+    assert.deepEqual(sim.relationData(relationId, OPERATOR), before);
+  });
+
   it("refuses a second certificate for the same request within one bundle", async () => {
     const again = await sim.runAction(LEADER, "provide-certificates", {
       certificates: [signCsr(unit(2).csr, ca), signCsr(unit(2).csr, ca)].join("\n"),

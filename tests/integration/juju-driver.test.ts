@@ -116,17 +116,14 @@ describe("juju driver with a juju that is not a snap", () => {
   it("reports juju's message when params fail the action's schema (stderr, exit 0, no stdout)", async () => {
     const fake = await fakeJuju({ snap: false });
     driver = await open(fake, charmAt(fake.outside));
-    await assert.rejects(
-      driver.runAction("op/0", "get-certificate-request", {}),
-      (error: Error) => {
-        assert.match(error.message, /juju run op\/0 get-certificate-request ran no task/);
-        assert.match(
-          error.message,
-          /validation failed: \(root\) : relation-id is missing and required/,
-        );
-        return true;
-      },
-    );
+    await assert.rejects(driver.runAction("op/0", "revoke-certificate", {}), (error: Error) => {
+      assert.match(error.message, /juju run op\/0 revoke-certificate ran no task/);
+      assert.match(
+        error.message,
+        /validation failed: \(root\) : certificate-signing-request is missing and required/,
+      );
+      return true;
+    });
   });
 });
 

@@ -271,8 +271,11 @@ describe("metadata.yaml, actions.yaml and config.yaml", () => {
       "certificate",
       "certificate-signing-request",
     ]);
-    assert.deepEqual(actions["get-certificate-request"]?.required, ["relation-id"]);
+    // Without relation-id, get-certificate-request lists every relation (state=rejected: every
+    // refused request of the model).
+    assert.equal(actions["get-certificate-request"]?.required, undefined);
     assert.equal(actions["get-outstanding-certificate-requests"]?.required, undefined);
+    assert.deepEqual(actions["revoke-certificate"]?.required, ["certificate-signing-request"]);
   });
 
   it("type relation-id as an integer wherever it appears", () => {

@@ -48,8 +48,8 @@ function model(config: Record<string, unknown> = {}): MemoryJuju {
   return juju;
 }
 
-const errors = (juju: MemoryJuju): Parsed[] =>
-  JSON.parse(juju.relation(0).ourAppData["request_errors"] ?? "[]") as Parsed[];
+const errors = (juju: MemoryJuju, relationId = 0): Parsed[] =>
+  JSON.parse(juju.relation(relationId).ourAppData["request_errors"] ?? "[]") as Parsed[];
 const errorFor = (juju: MemoryJuju, csr: string) => errors(juju).find((e) => e.csr === csr.trim());
 const listing = (run: ActionResult): Record<string, unknown>[] => {
   assert.equal(run.failed, undefined, run.failed);
@@ -87,17 +87,29 @@ describe("signing policy in hooks and actions (in-process)", () => {
         "DNS:evil.example.com is not allowed for postgresql (allowed: db.example.com, *.db.example.com, {unit}.pg.internal)",
       ],
     });
-    const text = await juju.action("get-certificate-request", { "relation-id": 0, format: "text" });
-    const lines = (text.results["result"] ?? "").split("\n");
-    assert.match(lines[0]!, /^RELATION\s+UNIT\/APP\s+STATE\s+POLICY\s+KEY/);
-    assert.match(
-      lines.find((l) => l.includes("CN=evil.example.com"))!,
-      /postgresql\/0\s+outstanding\s+2\s+EC P-256/,
-    );
-    assert.match(
-      lines.find((l) => l.includes("CN=db.example.com"))!,
-      /outstanding\s+ok\s+EC/,
-    );
+  });
+
+  it("the text listings show each request's first violation, and how many more, last", async () => {
+    const juju = model({ "signing-policy": POLICY("refuse") });
+    const evil =
+      "CN=evil.example.com is not allowed for postgresql " +
+      "(allowed: db.example.com, *.db.example.com, {unit}.pg.internal); and 1 more";
+    for (const [action, params] of [
+      ["get-certificate-request", { "relation-id": 0, format: "text" }],
+      ["get-outstanding-certificate-requests", { format: "text" }],
+    ] as const) {
+      const text = await juju.action(action, params);
+      const lines = (text.results["result"] ?? "").split("\n");
+      assert.match(
+        lines[0]!,
+        /^RELATION\s+UNIT\/APP\s+(STATE\s+)?KEY\s+CA\s+RENEWS\s+SUBJECT\s+SANS\s+POLICY$/,
+      );
+      const row = (subject: string) => lines.find((l) => l.includes(subject)) ?? "";
+      assert.ok(row("CN=evil.example.com").endsWith(evil), row("CN=evil.example.com"));
+      assert.match(row("CN=evil.example.com"), /DNS:evil\.example\.com\s+CN=evil/);
+      assert.match(row("CN=db.example.com"), /DNS:db\.example\.com\s+ok$/, action);
+      assert.match(row("IP:192.168.0.1"), /IP:192\.168\.0\.1 is not allowed for postgresql/);
+    }
   });
 
   it("refuse: provide-certificate refuses a violating certificate, naming each violation, and writes nothing", async () => {
@@ -231,6 +243,66 @@ describe("signing policy in hooks and actions (in-process)", () => {
     );
     // Settled: the next hook writes nothing.
     assert.equal(wroteRelation((await juju.hook("update-status")).calls), false);
+  });
+
+  it("reject: get-certificate-request state=rejected lists every refused request of every relation in one run", async () => {
+    const juju = model({ "signing-policy": POLICY("reject") });
+    const web = juju.addRelation("web", {
+      "web/0": {
+        [REQUESTS]: JSON.stringify([{ certificate_signing_request: csrs.good.trim(), ca: false }]),
+      },
+    });
+    const operator = await juju.action("reject-certificate-request", {
+      "certificate-signing-request": b64(csrs.evil),
+      reason: "not ours",
+      "relation-id": 0,
+    });
+    assert.equal(operator.failed, undefined, operator.failed);
+    await juju.hook("update-status");
+
+    const rejected = listing(await juju.action("get-certificate-request", { state: "rejected" }));
+    assert.deepEqual(
+      rejected.map((e) => [e["relation_id"], e["unit_name"], e["rejected"]]),
+      [
+        [0, "postgresql/0", "not ours"],
+        [0, "postgresql/0", errorFor(juju, csrs.ip)?.error.message],
+        [0, "postgresql/1", errorFor(juju, csrs.wildcard)?.error.message],
+        [0, "postgresql/1", errorFor(juju, csrs.mixed)?.error.message],
+        [web, "web/0", errors(juju, web)[0]?.error.message],
+      ],
+    );
+    const text = await juju.action("get-certificate-request", {
+      state: "rejected",
+      format: "text",
+    });
+    const lines = (text.results["result"] ?? "").split("\n");
+    assert.match(
+      lines.find((l) => l.includes("CN=evil.example.com")) ?? "",
+      /^0\s+postgresql\/0\s+rejected\s+EC/,
+    );
+    assert.match(
+      lines.find((l) => l.includes("IP:192.168.0.1")) ?? "",
+      /^0\s+postgresql\/0\s+rejected \(policy\)\s+EC/,
+    );
+    assert.equal(lines.at(-1), "5 requests");
+
+    const outstanding = listing(
+      await juju.action("get-certificate-request", { state: "outstanding" }),
+    );
+    assert.deepEqual(
+      outstanding.map((e) => e["csr"]),
+      [csrs.good.trim(), csrs.unitName.trim()],
+    );
+    const bad = await juju.action("get-certificate-request", { state: "refused" });
+    assert.equal(
+      bad.failed,
+      "invalid parameters: state: must be one of certificate, outstanding, rejected",
+    );
+    const onWeb = listing(await juju.action("get-certificate-request", { "relation-id": web }));
+    assert.deepEqual(
+      onWeb.map((e) => e["relation_id"]),
+      [web],
+    );
   });
 
   it("reject never touches the operator's own rejection, and a policy change withdraws only its own", async () => {

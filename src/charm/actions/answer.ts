@@ -5,6 +5,7 @@ import { validateProvidedCertificate } from "../../x509/validation.ts";
 import { csrIdentity } from "../csr-identity.ts";
 import type { Published } from "../provided.ts";
 import type { LocatedRequest } from "../requests.ts";
+import { checkPlaces } from "./misplaced.ts";
 
 /** The CA side of an answer: the same for every certificate of one action run. */
 export interface Issuer {
@@ -15,8 +16,8 @@ export interface Issuer {
 }
 
 /**
- * Every check a certificate must pass before it answers a request: the CSR's own signature,
- * same key, CA flag as requested, a chain of verified signatures up to the CA, every
+ * Every check a certificate must pass before it answers a request: each certificate in its own
+ * parameter, the CSR's own signature, same key, CA flag as requested, a chain of verified signatures up to the CA, every
  * certificate valid now. provide-certificate and provide-certificates both answer through
  * this, so neither can skip a check. Throws CertificateValidationError naming the input.
  */
@@ -26,6 +27,7 @@ export function checkAnswer(
   certificate: ParsedCertificate,
   issuer: Issuer,
 ): ProvidedCertificate {
+  checkPlaces(csr, certificate, issuer.caCertificate, request.isCa);
   const validated = validateProvidedCertificate({
     csr,
     certificate,

@@ -15,7 +15,7 @@ import { CertificateValidationError } from "../../x509/validation.ts";
 
 /** One certificate parameter (base64 or PEM), parsed, or a failure naming the parameter. */
 export function parseCertificateParam(
-  param: "certificate" | "ca-certificate",
+  param: "certificate" | "ca-certificate" | "issuer",
   value: string,
 ): ParsedCertificate {
   return failing(() => parseCertificate(readActionCertificate(param, value).pem, param));

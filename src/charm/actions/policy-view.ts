@@ -9,7 +9,10 @@ import type { PolicyState } from "../signing-policy.ts";
 export interface PolicyVerdicts<T> {
   /** `null`, `{"allowed": true}`, `{"allowed": false, "violations": [...]}` or `{"error": ...}`. */
   field(item: T): PythonJsonValue;
-  /** The POLICY column: "ok", the number of violations, or "error"; undefined with no policy. */
+  /**
+   * The POLICY column: "ok", the first violation ("…; and 2 more" when there are others), or
+   * "error"; undefined with no policy.
+   */
   readonly cell: ((item: T) => string) | undefined;
 }
 
@@ -38,8 +41,11 @@ export function policyVerdicts<T>(
             : { allowed: false, violations: violations.map((v) => v.message) };
         },
         cell: (item) => {
-          const count = verdict(item).length;
-          return count === 0 ? "ok" : String(count);
+          const [first, ...others] = verdict(item);
+          if (first === undefined) return "ok";
+          return others.length === 0
+            ? first.message
+            : `${first.message}; and ${others.length} more`;
         },
       };
     }

@@ -19,6 +19,7 @@ import { checkAnswer, withAnswers, type Issuer } from "./answer.ts";
 import { failing, parseCertificateParam, parseChainParam } from "./certificate-params.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { recordIssued, type Issue } from "./issued-names.ts";
+import { checkBatchCa, unmatchedCaReason } from "./misplaced.ts";
 import { findRequestsByKey, type KeyedRequest } from "./requests-by-key.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { fitInOneResult, lazily, requesterView, setFittedResults } from "./request-view.ts";
@@ -73,6 +74,7 @@ export async function provideCertificates(context: ActionContext): Promise<void>
   const relations = selectRelations(model, given["relation-id"]);
   const states = new Map(relations.map((relation) => [relation, readRelationState(relation, log)]));
   const byKey = findRequestsByKey(states, log);
+  checkBatchCa(issuer.caCertificate, byKey);
 
   const answers = new Map<Relation, { entries: ProvidedCertificate[]; issues: Issue[] }>();
   const answeredBy = new Map<string, number>();
@@ -96,9 +98,10 @@ export async function provideCertificates(context: ActionContext): Promise<void>
         return {
           kind: "unmatched",
           reason:
+            unmatchedCaReason(certificate, issuer.caCertificate, issuer.chain ?? []) ??
             "no request has this certificate's public key" +
-            (given["relation-id"] === undefined ? "" : ` on relation ${given["relation-id"]}`) +
-            "; it may have been renewed or withdrawn",
+              (given["relation-id"] === undefined ? "" : ` on relation ${given["relation-id"]}`) +
+              "; it may have been renewed or withdrawn",
         };
       }
       if (others.length > 0) return refused(ambiguity(candidates, given["relation-id"]));
