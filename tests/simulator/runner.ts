@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { refreshCharmDir } from "./agent-path.ts";
 import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
+import { leadershipLostAtCommit } from "./leadership.ts";
 import { appOf, getApp, getUnit, unitCharmDir, unitRelation } from "./model.ts";
 import { oversizedSettings } from "./settings-commit.ts";
 import { readState, updateState, type HookContext, type State } from "./state.ts";
@@ -203,7 +204,10 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     const { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit } = final;
     const entry = { unit: who, kind, name, relationId, remoteUnit, remoteApp, departingUnit };
     // Flush commits only after a clean exit (runner/context/context.go Flush).
-    const commitError = result.exitCode === 0 ? oversizedSettings(s, final) : null;
+    const commitError =
+      result.exitCode === 0
+        ? (leadershipLostAtCommit(s, final) ?? oversizedSettings(s, final))
+        : null;
     if (result.exitCode === 0 && commitError === null) commit(s, final);
     const exitCode = spec.kind === "hook" && commitError !== null ? 1 : result.exitCode;
     s.hookLog.push({ ...entry, exitCode });

@@ -1,6 +1,7 @@
 // relation-ids, relation-list, relation-get, relation-set and relation-model-get.
 import { appOf, getRelation, isLeader, localEnd, remoteEnd, unitRelation } from "../model.ts";
 import type { Relation, RelationView } from "../state.ts";
+import { contextIsLeader } from "../leadership.ts";
 import { checkEmpty, parseFlags, UsageError, type FlagDef } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
 import { parseKeyValues, parseSettingsFile, readSettingsSource } from "./keyvalues.ts";
@@ -164,7 +165,7 @@ export const relationSet: Tool = (args, env) => {
   for (const [k, v] of overrides) settings.set(k, v);
 
   const application = parsed.values.get("app") === true;
-  if (application && !isLeader(env.state, env.ctx.unit)) {
+  if (application && !contextIsLeader(env.state, env.ctx)) {
     throw new RunError("cannot write relation settings");
   }
   const pending = (env.ctx.pending[String(relation.id)] ??= { unit: {}, app: {} });
