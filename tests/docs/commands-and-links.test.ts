@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { z } from "zod";
+import { commandNames } from "../simulator/cli-commands.ts";
 import { anchors, fences, links, shellCommands, type ShellCommand } from "./markdown.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -57,11 +58,10 @@ function repositoryKnowledge(): Knowledge {
   const packageJson = z
     .object({ scripts: z.record(z.string(), z.string()) })
     .parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
-  const cli = readFileSync(join(ROOT, "tests/simulator/cli.ts"), "utf8");
   return {
     actions: Actions.parse(parse(readFileSync(join(ROOT, "actions.yaml"), "utf8"))),
     scripts: new Set(Object.keys(packageJson.scripts)),
-    simCommands: new Set([...cli.matchAll(/case "([a-z-]+)":/g)].map((m) => m[1]!)),
+    simCommands: new Set(commandNames()),
     exists: (path) => existsSync(join(ROOT, path)),
     read: (path) => readFileSync(join(ROOT, path), "utf8"),
   };

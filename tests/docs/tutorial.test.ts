@@ -2,7 +2,8 @@
 // `<!-- tested: ... -->`, in order, in one bash with `set -euo pipefail`. Only two things differ
 // from a reader's terminal: the session starts in a scratch directory rather than the checkout,
 // so `npm` is a function that runs package.json's scripts in the repository as npm does there
-// (the `sim` script itself, without npm's start-up, which would double the run), and the
+// (the `sim` script itself, without npm's start-up, which would double the run, with the
+// INIT_CWD npm sets to the directory it was called from), and the
 // simulated model lives in a scratch $SIM_DIR. Needs `npm run build` first, as npm test does.
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -44,7 +45,7 @@ describe("the tutorial on the simulator", () => {
       '  if [ "$1" = run ] && [ "$2" = --silent ]; then shift; set -- run "${@:2}"; fi',
       '  if [ "$1" = run ] && [ "$2" = sim ]; then',
       '    shift 2; if [ "${1:-}" = -- ]; then shift; fi',
-      '    (cd "$REPO" && eval "$SIM_SCRIPT \\"\\$@\\"")',
+      '    (export INIT_CWD="$PWD"; cd "$REPO" && eval "$SIM_SCRIPT \\"\\$@\\"")',
       '  else command npm --prefix "$REPO" "$@"; fi',
       "}",
       ...blocks.flat(),

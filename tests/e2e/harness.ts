@@ -43,6 +43,24 @@ export async function deployModel(spec: ModelSpec = {}): Promise<TestModel> {
   return { sim, relations };
 }
 
+/** The unit that holds app's lease: whichever agent claimed it first, as the seed decides. */
+export function leaderOf(sim: Simulator, app: string = OPERATOR): string {
+  const leader = sim.leader(app);
+  if (leader === null) throw new Error(`${app} has no leader`);
+  return leader;
+}
+
+/** The lowest-numbered unit of app that does not lead. */
+export function followerOf(sim: Simulator, app: string = OPERATOR): string {
+  const leader = leaderOf(sim, app);
+  const units = Object.keys(sim.state().units).filter((u) => u.startsWith(`${app}/`));
+  const follower = units
+    .filter((u) => u !== leader)
+    .sort((a, b) => Number(a.slice(app.length + 1)) - Number(b.slice(app.length + 1)))[0];
+  if (follower === undefined) throw new Error(`${app} has no unit but its leader`);
+  return follower;
+}
+
 export const base64 = (text: string): string => Buffer.from(text).toString("base64");
 
 export interface RequestView {

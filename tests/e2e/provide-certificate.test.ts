@@ -14,6 +14,8 @@ import {
   OPERATOR,
   base64,
   deployModel,
+  followerOf,
+  listed,
   outstanding,
   provide,
   received,
@@ -61,10 +63,14 @@ describe("provide-certificate refuses bad input with a message naming it, and wr
   }
 
   it("on a non-leader unit, says to run it on the leader", async () => {
+    const follower = followerOf(sim);
     await refused(
       { csr: request.csr, certificate: good, caCertificate: ca.pem },
-      /tls-certificates-operator\/1 is not the leader; run this action on the leader: juju run tls-certificates-operator\/leader provide-certificate/,
-      `${OPERATOR}/1`,
+      new RegExp(
+        `${follower} is not the leader; run this action on the leader: ` +
+          "juju run tls-certificates-operator/leader provide-certificate",
+      ),
+      follower,
     );
   });
 
@@ -321,5 +327,73 @@ describe("provide-certificate refuses bad input with a message naming it, and wr
     });
     assert.equal(run.status, "completed", run.message);
     assert.equal(run.results["unit-name"], "tls-requirer/1");
+  });
+});
+
+// Juju's resolver takes an action before the relation hooks a unit owes
+// (internal/worker/uniter/resolver.go): right after `juju integrate`, the operator's unit has run
+// relation-created at most, and the requirer may not even have entered the relation's scope.
+describe("an action right after integrate, before the relation hooks, sees no requirer yet", () => {
+  let sim: Simulator;
+  let request: RequestView;
+  let certificate: string;
+  const ca = makeCa();
+
+  before(async () => {
+    const model = await deployModel({ requirers: [{ units: 1 }] });
+    sim = model.sim;
+    [request] = (await outstanding(sim)) as [RequestView];
+    certificate = signCsr(request.csr, ca);
+    // The requirer keeps its key and CSR when the relation goes, and asks again for the same.
+    await sim.removeRelation(model.relations["tls-requirer"]!);
+  });
+
+  const integrateUnsettled = () =>
+    sim.integrate(`${OPERATOR}:certificates`, "tls-requirer:certificates", { settle: false });
+
+  it("get-outstanding-certificate-requests lists nothing: tls-requirer/0 is not in relation-list", async () => {
+    const id = await integrateUnsettled();
+    const run = await sim.runAction(
+      LEADER,
+      "get-outstanding-certificate-requests",
+      {},
+      {
+        settle: false,
+      },
+    );
+    assert.deepEqual(listed(run), []);
+    await sim.settle();
+    assert.deepEqual(
+      (await outstanding(sim)).map((r) => [r.relation_id, r.unit_name]),
+      [[id, "tls-requirer/0"]],
+      "once the relation hooks have run, the same request is listed",
+    );
+    await sim.removeRelation(id);
+  });
+
+  it("provide-certificate finds no request for the CSR and writes nothing; once settled it does", async () => {
+    const id = await integrateUnsettled();
+    const params = {
+      "certificate-signing-request": base64(request.csr),
+      certificate: base64(certificate),
+      "ca-certificate": base64(ca.pem),
+    };
+    const early = await sim.runAction(LEADER, "provide-certificate", params, { settle: false });
+    assert.equal(early.status, "failed");
+    assert.equal(
+      early.message,
+      `certificate-signing-request: no requirer asks for this CSR in relation ${id}; ` +
+        "it may have been renewed or withdrawn (see get-outstanding-certificate-requests)",
+    );
+    assert.deepEqual(
+      JSON.parse(sim.relationData(id, OPERATOR)["certificates"] ?? "[]"),
+      [],
+      "no certificate published",
+    );
+    assert.ok(!early.toolCalls.some((call) => call[0] === "relation-set"), "nothing written");
+    await sim.settle();
+    const late = await sim.runAction(LEADER, "provide-certificate", params);
+    assert.equal(late.status, "completed", late.message);
+    assert.equal(late.results["unit-name"], "tls-requirer/0");
   });
 });

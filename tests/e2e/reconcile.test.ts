@@ -9,6 +9,8 @@ import {
   REQUIRER_DIR,
   base64,
   deployModel,
+  followerOf,
+  leaderOf,
   outstanding,
   provide,
 } from "./harness.ts";
@@ -40,7 +42,7 @@ describe("every hook reconciles requests and answers", () => {
     }[];
 
   it("shows on a non-leader that the leader serves requests, and refuses actions there", async () => {
-    const nonLeader = `${OPERATOR}/1`;
+    const nonLeader = followerOf(sim);
     assert.equal(
       sim.unitStatus(nonLeader).message,
       "Standby: the leader unit serves certificate requests",
@@ -137,14 +139,14 @@ describe("every hook reconciles requests and answers", () => {
       { notify: true },
     );
     await sim.settle();
-    assert.equal(sim.agentStatus(`${OPERATOR}/0`).status, "idle");
+    assert.equal(sim.agentStatus(leaderOf(sim)).status, "idle");
     const requests = await outstanding(sim);
     assert.deepEqual(
       requests.map((r) => [r.unit_name, r.csr]),
       [["tls-requirer/2", good.pem.trim()]],
     );
     const warnings = sim
-      .logs(`${OPERATOR}/0`)
+      .logs(leaderOf(sim))
       .filter((line) => line.level === "WARNING" && line.message.includes("tls-requirer/2"));
     assert.ok(
       warnings.some((line) => line.message.includes("item 1")),
@@ -206,7 +208,7 @@ describe("every hook reconciles requests and answers", () => {
     assert.ok(kept.includes(issuedTo.pem.trim()), "the issued certificate must stay");
     assert.equal(kept.length, 4);
     const warnings = sim
-      .logs(`${OPERATOR}/0`)
+      .logs(leaderOf(sim))
       .filter((line) => line.level === "WARNING" && line.message.includes("RSA 1024"));
     assert.equal(warnings.length, 1, JSON.stringify(warnings));
     assert.deepEqual(await outstanding(sim), []);
@@ -233,7 +235,7 @@ describe("every hook reconciles requests and answers", () => {
     const units = (await outstanding(sim)).map((r) => r.unit_name);
     assert.deepEqual(units, ["tls-requirer/0"]);
     assert.equal(
-      sim.unitStatus(`${OPERATOR}/0`).message,
+      sim.unitStatus(leaderOf(sim)).message,
       "1 outstanding request, use juju actions to provide certificates",
     );
   });

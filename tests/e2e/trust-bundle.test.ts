@@ -5,15 +5,13 @@ import { fileURLToPath } from "node:url";
 import { pythonJsonDumps } from "../../src/interface/python-json.ts";
 import { Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, makeKey } from "../x509/fixtures.ts";
-import { CHARM_DIR, OPERATOR, REQUIRER_DIR } from "./harness.ts";
+import { CHARM_DIR, OPERATOR, REQUIRER_DIR, followerOf, leaderOf } from "./harness.ts";
 
 const TRANSFER_REQUIRER_DIR = resolve(
   dirname(fileURLToPath(import.meta.url)),
   "../charms/transfer-requirer",
 );
 const OPTION = "trusted-certificate-bundle";
-const LEADER = `${OPERATOR}/0`;
-const FOLLOWER = `${OPERATOR}/1`;
 const V0_KEYS = ["ca", "certificate", "chain", "version"];
 
 interface Received {
@@ -44,6 +42,8 @@ const sorted = (pems: readonly string[]): string[] => [...pems].sort();
 
 describe("trusted-certificate-bundle is published over trust_certificate", () => {
   let sim: Simulator;
+  let leader: string;
+  let follower: string;
   let v1: number;
   let v0: number;
   const caA = makeCa({ commonName: "Trust Test CA A" }).pem.trim();
@@ -52,6 +52,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
   before(async () => {
     sim = await Simulator.create();
     await sim.deploy(OPERATOR, CHARM_DIR, { units: 2 });
+    [leader, follower] = [leaderOf(sim), followerOf(sim)];
     v1 = await deployRequirer(sim, "trust-v1", 1);
     v0 = await deployRequirer(sim, "trust-v0", 0);
   });
@@ -70,7 +71,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
 
   it("publishes nothing while no bundle is configured", async () => {
     await expectReceived([]);
-    assert.deepEqual(v0Keys(sim.relationData(v0, LEADER)), {});
+    assert.deepEqual(v0Keys(sim.relationData(v0, leader)), {});
   });
 
   it("gives a v1 requirer the app databag and a v0 requirer every unit's databag", async () => {
@@ -79,7 +80,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
       certificates: pythonJsonDumps([caA, caB]),
       version: "1",
     });
-    for (const unit of [LEADER, FOLLOWER]) {
+    for (const unit of [leader, follower]) {
       assert.deepEqual(v0Keys(sim.relationData(v1, unit)), {});
       // A v0 requirer reads whichever of our units it meets first.
       assert.deepEqual(v0Keys(sim.relationData(v0, unit)), {
@@ -91,7 +92,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
     }
     assert.deepEqual(sim.relationData(v0, OPERATOR), {});
     await expectReceived([caA, caB]);
-    assert.notEqual(sim.unitStatus(LEADER).status, "blocked");
+    assert.notEqual(sim.unitStatus(leader).status, "blocked");
   });
 
   it("a non-leader writes only its own unit databag, and nothing when nothing changed", async () => {
@@ -103,10 +104,10 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
             [v1, v0].some((id) => call.includes(String(id)))),
       );
     // update-status publishes nothing: only a trust relation's own hooks and the full look do.
-    const status = await sim.runHook(FOLLOWER, "update-status");
+    const status = await sim.runHook(follower, "update-status");
     assert.equal(status.exitCode, 0, status.stderr);
     assert.deepEqual(trustCallsOf(status.toolCalls), []);
-    const run = await sim.runHook(FOLLOWER, "config-changed");
+    const run = await sim.runHook(follower, "config-changed");
     assert.equal(run.exitCode, 0, run.stderr);
     assert.equal(run.toolCalls.filter((call) => call[0] === "relation-set").length, 0);
     const trustCalls = trustCallsOf(run.toolCalls);
@@ -123,7 +124,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
           "-",
           `trust-v${id === v1 ? 1 : 0}`,
         ],
-        ["relation-get", "--format=json", "-r", String(id), "-", FOLLOWER],
+        ["relation-get", "--format=json", "-r", String(id), "-", follower],
       ]),
     ];
     const sortedCalls = (calls: readonly (readonly string[])[]) =>
@@ -134,7 +135,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
   it("withdraws a certificate removed from the bundle (the reference kept it)", async () => {
     await sim.config(OPERATOR, { [OPTION]: caB });
     await expectReceived([caB]);
-    assert.equal(sim.relationData(v0, LEADER)["ca"], pythonJsonDumps(caB));
+    assert.equal(sim.relationData(v0, leader)["ca"], pythonJsonDumps(caB));
   });
 
   it("blocks on an invalid bundle, naming the problem, and keeps the last good one", async () => {
@@ -147,7 +148,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
     ];
     for (const [bundle, reason] of cases) {
       await sim.config(OPERATOR, { [OPTION]: bundle });
-      for (const unit of [LEADER, FOLLOWER]) {
+      for (const unit of [leader, follower]) {
         const status = sim.unitStatus(unit);
         assert.equal(status.status, "blocked", `${unit}: ${status.message}`);
         assert.match(status.message, /^Invalid trusted-certificate-bundle: /);
@@ -157,7 +158,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
     }
     const keyBody = key.split("\n")[1] ?? "";
     assert.ok(keyBody.length > 20);
-    for (const unit of [LEADER, FOLLOWER]) {
+    for (const unit of [leader, follower]) {
       const logged = sim.logs(unit).map((line) => line.message);
       assert.ok(!logged.some((message) => message.includes(keyBody)), `${unit} logged the key`);
       assert.ok(!sim.unitStatus(unit).message.includes(keyBody));
@@ -167,15 +168,15 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
   it("stays blocked when an action refreshes the status", async () => {
     await sim.deploy("tls-requirer", REQUIRER_DIR);
     await sim.integrate(`${OPERATOR}:certificates`, "tls-requirer:certificates");
-    assert.equal(sim.unitStatus(LEADER).status, "blocked");
+    assert.equal(sim.unitStatus(leader).status, "blocked");
     const run = await sim.runAction(`${OPERATOR}/leader`, "get-outstanding-certificate-requests");
     assert.equal(run.status, "completed", run.message);
-    assert.match(sim.unitStatus(LEADER).message, /^Invalid trusted-certificate-bundle: /);
+    assert.match(sim.unitStatus(leader).message, /^Invalid trusted-certificate-bundle: /);
   });
 
   it("unblocks and publishes once the bundle is fixed", async () => {
     await sim.config(OPERATOR, { [OPTION]: caA });
-    for (const unit of [LEADER, FOLLOWER]) {
+    for (const unit of [leader, follower]) {
       assert.notEqual(sim.unitStatus(unit).status, "blocked");
     }
     await expectReceived([caA]);
@@ -193,7 +194,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
       sources: { [lateV0]: "unit" },
     });
     // The v1 requirer announced its version after our relation-created: no v0 copy is left.
-    assert.deepEqual(v0Keys(sim.relationData(lateV1, LEADER)), {});
+    assert.deepEqual(v0Keys(sim.relationData(lateV1, leader)), {});
   });
 
   it("publishes an expired certificate but warns, naming its subject", async () => {
@@ -204,7 +205,7 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
     }).pem.trim();
     await sim.config(OPERATOR, { [OPTION]: `${caA}\n${expired}` });
     await expectReceived([caA, expired]);
-    const warnings = sim.logs(LEADER).filter((line) => line.level === "WARNING");
+    const warnings = sim.logs(leader).filter((line) => line.level === "WARNING");
     assert.ok(
       warnings.some((line) => /expired.*CN=Trust Test Expired CA/.test(line.message)),
       JSON.stringify(warnings),
@@ -217,16 +218,16 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
       await expectReceived([caB]);
       await sim.config(OPERATOR, { [OPTION]: value });
       assert.deepEqual(sim.relationData(v1, OPERATOR), { certificates: "[]", version: "1" });
-      assert.deepEqual(v0Keys(sim.relationData(v0, LEADER)), {});
+      assert.deepEqual(v0Keys(sim.relationData(v0, leader)), {});
       await expectReceived([]);
-      assert.notEqual(sim.unitStatus(LEADER).status, "blocked");
+      assert.notEqual(sim.unitStatus(leader).status, "blocked");
     }
   });
 
   it("keeps every unit's v0 copy current when leadership moves", async () => {
-    await sim.setLeader(FOLLOWER);
+    await sim.setLeader(follower);
     await sim.config(OPERATOR, { [OPTION]: caB });
-    for (const unit of [LEADER, FOLLOWER]) {
+    for (const unit of [leader, follower]) {
       assert.equal(v0Keys(sim.relationData(v0, unit))["chain"], pythonJsonDumps([caB]));
     }
     assert.deepEqual(sim.relationData(v1, OPERATOR), {
@@ -234,14 +235,14 @@ describe("trusted-certificate-bundle is published over trust_certificate", () =>
       version: "1",
     });
     await expectReceived([caB]);
-    await sim.setLeader(LEADER);
+    await sim.setLeader(leader);
     await sim.config(OPERATOR, { [OPTION]: `${caA}\n${caB}` });
     await expectReceived([caA, caB]);
   });
 
   it("sends no relation-set when nothing changed", async () => {
     await sim.config(OPERATOR, { [OPTION]: `${caA}\n${caB}` });
-    const run = await sim.runHook(LEADER, "update-status");
+    const run = await sim.runHook(leader, "update-status");
     assert.equal(run.exitCode, 0, run.stderr);
     assert.deepEqual(
       run.toolCalls.filter((call) => call[0] === "relation-set"),
@@ -261,7 +262,7 @@ describe("without a trust_certificate relation", () => {
       ["config-changed", [["relation-ids", "trust_certificate", "--format=json"]]],
       ["update-status", []],
     ] as const) {
-      const run = await sim.runHook(LEADER, hook);
+      const run = await sim.runHook(`${OPERATOR}/0`, hook);
       assert.equal(run.exitCode, 0, run.stderr);
       const relationCalls = run.toolCalls.filter((call) => call[0]?.startsWith("relation-"));
       assert.ok(

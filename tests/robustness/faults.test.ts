@@ -7,8 +7,6 @@ import { buildPool, type Pool } from "./pool.ts";
 import { OPERATOR, allDatabags, listed, provideParams, requestBag, simModel } from "./sim-model.ts";
 import { counter, report } from "./tally.ts";
 
-const LEADER = `${OPERATOR}/0`;
-const OTHER = `${OPERATOR}/1`;
 const pool: Pool = buildPool(6);
 const csr = (i: number) => pool.good[i]!.csr;
 const cert = (i: number) => pool.good[i]!.certificate;
@@ -17,6 +15,9 @@ const tallies = counter();
 
 describe("faults through the real dispatch", () => {
   let sim: Simulator;
+  /** The unit that won the lease at deploy, and the operator's other unit. */
+  let firstLeader: string;
+  let other: string;
   let alpha: number;
   let beta: number;
   const ours = (id: number) => sim.relationData(id, OPERATOR);
@@ -29,6 +30,8 @@ describe("faults through the real dispatch", () => {
   before(async () => {
     const model = await simModel(2, { alpha: 2, beta: 2 });
     sim = model.sim;
+    firstLeader = sim.leader(OPERATOR)!;
+    other = firstLeader === `${OPERATOR}/0` ? `${OPERATOR}/1` : `${OPERATOR}/0`;
     alpha = model.relations["alpha"]!;
     beta = model.relations["beta"]!;
     // Each requirer's write reaches the operator with its -changed, as on Juju.
@@ -39,7 +42,7 @@ describe("faults through the real dispatch", () => {
     sim.setRelationData(beta, "beta/1", requestBag(csr(3)), notify);
     await sim.settle();
     const run = await sim.runAction(
-      LEADER,
+      firstLeader,
       "provide-certificate",
       provideParams(csr(0), cert(0), ca),
     );
@@ -53,7 +56,7 @@ describe("faults through the real dispatch", () => {
     sim.injectFault({ tool: "relation-set" });
     tallies.add("faults injected");
     const failed = await sim.runHook(
-      LEADER,
+      firstLeader,
       "certificates-relation-changed",
       relationHook("alpha", alpha, "alpha/0"),
     );
@@ -63,63 +66,66 @@ describe("faults through the real dispatch", () => {
       "the write was attempted",
     );
     assert.deepEqual(allDatabags(sim), before, "a failed hook left state behind");
-    assert.equal(sim.agentStatus(LEADER).status, "error");
+    assert.equal(sim.agentStatus(firstLeader).status, "error");
     assert.ok(
-      sim.logs(LEADER).some((l) => l.level === "ERROR" && l.message.includes("relation-set")),
+      sim.logs(firstLeader).some((l) => l.level === "ERROR" && l.message.includes("relation-set")),
     );
 
-    await sim.resolve(LEADER);
+    await sim.resolve(firstLeader);
     const retried = await sim.runHook(
-      LEADER,
+      firstLeader,
       "certificates-relation-changed",
       relationHook("alpha", alpha, "alpha/0"),
     );
     assert.equal(retried.exitCode, 0);
-    assert.equal(sim.agentStatus(LEADER).status, "idle");
+    assert.equal(sim.agentStatus(firstLeader).status, "idle");
     assert.equal(ours(alpha)["certificates"], "[]", "the answer to the withdrawn CSR is gone");
   });
 
   it("a relation-get that fails for one unit: exit non-zero, no write, the next run completes", async () => {
-    await sim.runAction(LEADER, "provide-certificate", provideParams(csr(4), cert(4), ca));
+    await sim.runAction(firstLeader, "provide-certificate", provideParams(csr(4), cert(4), ca));
     sim.setRelationData(alpha, "alpha/0", requestBag(csr(0)));
     const before = allDatabags(sim);
     sim.injectFault({ tool: "relation-get", argsContains: "alpha/1" });
     tallies.add("faults injected");
     // alpha/0's -changed: until it runs, the agent shows alpha/0's old bag from its cache.
     const changed = relationHook("alpha", alpha, "alpha/0");
-    const failed = await sim.runHook(LEADER, "certificates-relation-changed", changed);
+    const failed = await sim.runHook(firstLeader, "certificates-relation-changed", changed);
     assert.notEqual(failed.exitCode, 0);
     assert.equal(failed.toolCalls.filter((call) => call[0] === "relation-set").length, 0);
     assert.deepEqual(allDatabags(sim), before);
     assert.ok(
-      sim.logs(LEADER).some((l) => l.level === "ERROR" && l.message.includes("relation-get")),
+      sim.logs(firstLeader).some((l) => l.level === "ERROR" && l.message.includes("relation-get")),
       "the failure is logged",
     );
 
-    await sim.resolve(LEADER);
-    const again = await sim.runHook(LEADER, "certificates-relation-changed", changed);
+    await sim.resolve(firstLeader);
+    const again = await sim.runHook(firstLeader, "certificates-relation-changed", changed);
     assert.equal(again.exitCode, 0);
     assert.equal(ours(alpha)["certificates"], "[]", "csr 4 is withdrawn: its answer goes");
   });
 
   it("a status-set that fails after the writes: the hook fails and its writes are rolled back", async () => {
-    await sim.runAction(LEADER, "provide-certificate", provideParams(csr(0), cert(0), ca));
+    await sim.runAction(firstLeader, "provide-certificate", provideParams(csr(0), cert(0), ca));
     sim.setRelationData(alpha, "alpha/0", requestBag(csr(4)));
     const before = allDatabags(sim);
-    const keptBefore = sim.charmState(LEADER);
+    const keptBefore = sim.charmState(firstLeader);
     sim.injectFault({ tool: "status-set" });
     tallies.add("faults injected");
     const changed = relationHook("alpha", alpha, "alpha/0");
-    const failed = await sim.runHook(LEADER, "certificates-relation-changed", changed);
+    const failed = await sim.runHook(firstLeader, "certificates-relation-changed", changed);
     assert.notEqual(failed.exitCode, 0);
     assert.deepEqual(allDatabags(sim), before);
-    assert.deepEqual(sim.charmState(LEADER), keptBefore, "the summary moved without the data");
-    await sim.resolve(LEADER);
-    assert.equal((await sim.runHook(LEADER, "certificates-relation-changed", changed)).exitCode, 0);
+    assert.deepEqual(sim.charmState(firstLeader), keptBefore, "the summary moved without the data");
+    await sim.resolve(firstLeader);
+    assert.equal(
+      (await sim.runHook(firstLeader, "certificates-relation-changed", changed)).exitCode,
+      0,
+    );
     assert.equal(ours(alpha)["certificates"], "[]");
     sim.setRelationData(alpha, "alpha/0", requestBag(csr(0)), { notify: true });
     await sim.settle();
-    await sim.runAction(LEADER, "provide-certificate", provideParams(csr(0), cert(0), ca));
+    await sim.runAction(firstLeader, "provide-certificate", provideParams(csr(0), cert(0), ca));
   });
 
   it("every hook run twice leaves the same state as run once", async () => {
@@ -134,10 +140,10 @@ describe("faults through the real dispatch", () => {
       ["config-changed", {}],
     ];
     for (const [hook, spec] of hooks) {
-      const first = await sim.runHook(LEADER, hook, spec);
+      const first = await sim.runHook(firstLeader, hook, spec);
       assert.equal(first.exitCode, 0, hook);
       const once = allDatabags(sim);
-      const second = await sim.runHook(LEADER, hook, spec);
+      const second = await sim.runHook(firstLeader, hook, spec);
       assert.equal(second.exitCode, 0, hook);
       assert.deepEqual(allDatabags(sim), once, `${hook} twice differs from once`);
       assert.equal(
@@ -152,14 +158,14 @@ describe("faults through the real dispatch", () => {
 
   it("leadership moves: the old leader stops writing, the new one carries on from the app databag", async () => {
     const outstandingBefore = listed(
-      await sim.runAction(LEADER, "get-outstanding-certificate-requests"),
+      await sim.runAction(firstLeader, "get-outstanding-certificate-requests"),
     );
     const published = allDatabags(sim);
-    await sim.setLeader(OTHER);
+    await sim.setLeader(other);
     assert.deepEqual(allDatabags(sim), published, "the handover changed the databags");
 
     for (const hook of ["update-status", "config-changed"]) {
-      const run = await sim.runHook(LEADER, hook);
+      const run = await sim.runHook(firstLeader, hook);
       assert.equal(run.exitCode, 0);
       assert.equal(
         run.toolCalls.some((call) => call[0] === "relation-set"),
@@ -168,7 +174,7 @@ describe("faults through the real dispatch", () => {
       );
     }
     const stale = await sim.runAction(
-      LEADER,
+      firstLeader,
       "provide-certificate",
       provideParams(csr(1), cert(1), ca),
     );
@@ -177,11 +183,11 @@ describe("faults through the real dispatch", () => {
     assert.deepEqual(allDatabags(sim), published);
 
     const outstandingAfter = listed(
-      await sim.runAction(OTHER, "get-outstanding-certificate-requests"),
+      await sim.runAction(other, "get-outstanding-certificate-requests"),
     );
     assert.deepEqual(outstandingAfter, outstandingBefore);
     const next = await sim.runAction(
-      OTHER,
+      other,
       "provide-certificate",
       provideParams(csr(1), cert(1), ca),
     );
@@ -194,39 +200,39 @@ describe("faults through the real dispatch", () => {
       [csr(0), csr(1)],
       "the old leader's certificate survives and the new one joins it",
     );
-    assert.equal((await sim.runHook(OTHER, "update-status")).exitCode, 0);
+    assert.equal((await sim.runHook(other, "update-status")).exitCode, 0);
   });
 
   it("a unit departs between get-outstanding and provide-certificate: a clear failure, nothing written", async () => {
-    const requests = listed(await sim.runAction(OTHER, "get-outstanding-certificate-requests"));
+    const requests = listed(await sim.runAction(other, "get-outstanding-certificate-requests"));
     assert.ok(requests.some((r) => r.unit_name === "beta/1" && r.csr === csr(3)));
     await sim.removeUnit("beta/1");
     const before = allDatabags(sim);
     const run = await sim.runAction(
-      OTHER,
+      other,
       "provide-certificate",
       provideParams(csr(3), cert(3), ca),
     );
     assert.equal(run.status, "failed");
     assert.match(run.message ?? "", /^certificate-signing-request: no requirer asks for this CSR/);
     const named = await sim.runAction(
-      OTHER,
+      other,
       "provide-certificate",
       provideParams(csr(3), cert(3), ca, { "unit-name": "beta/1" }),
     );
     assert.match(named.message ?? "", /^unit-name: beta\/1 is not a unit of a requirer/);
     assert.deepEqual(allDatabags(sim), before);
-    assert.equal(sim.agentStatus(OTHER).status, "idle");
+    assert.equal(sim.agentStatus(other).status, "idle");
   });
 
   it("a relation broken while a certificate is being provided: a clear failure, nothing written, no crash", async () => {
-    const requests = listed(await sim.runAction(OTHER, "get-outstanding-certificate-requests"));
+    const requests = listed(await sim.runAction(other, "get-outstanding-certificate-requests"));
     assert.ok(requests.some((r) => r.relation_id === beta && r.csr === csr(2)));
     await sim.removeRelation(beta);
-    for (const unit of [LEADER, OTHER]) assert.equal(sim.agentStatus(unit).status, "idle");
+    for (const unit of [firstLeader, other]) assert.equal(sim.agentStatus(unit).status, "idle");
     const before = allDatabags(sim);
     const byId = await sim.runAction(
-      OTHER,
+      other,
       "provide-certificate",
       provideParams(csr(2), cert(2), ca, { "relation-id": beta }),
     );
@@ -236,7 +242,7 @@ describe("faults through the real dispatch", () => {
       new RegExp(`^relation-id ${beta} is not a certificates relation`),
     );
     const anyRelation = await sim.runAction(
-      OTHER,
+      other,
       "provide-certificate",
       provideParams(csr(2), cert(2), ca),
     );
@@ -245,7 +251,7 @@ describe("faults through the real dispatch", () => {
       /^certificate-signing-request: no requirer asks for this CSR/,
     );
     assert.deepEqual(allDatabags(sim), before);
-    assert.equal((await sim.runHook(OTHER, "update-status")).exitCode, 0);
+    assert.equal((await sim.runHook(other, "update-status")).exitCode, 0);
   });
 
   it("reports the faults injected", (t) => {

@@ -63,12 +63,22 @@ export interface Fixture {
   charm: string;
 }
 
+export interface Deployed extends Fixture {
+  /** The unit that won the lease, which the seed decides. */
+  leader: string;
+  /** The lowest-numbered other unit ("" when there is none). */
+  follower: string;
+}
+
 /** A fresh model with the fixture deployed as `app` (2 units unless told otherwise). */
-export async function deployed(units = 2, app = "app"): Promise<Fixture> {
+export async function deployed(units = 2, app = "app"): Promise<Deployed> {
   const sim = await Simulator.create();
   const charm = copyFixture();
   await sim.deploy(app, charm, { units });
-  return { sim, charm };
+  const leader = sim.leader(app);
+  if (leader === null) throw new Error(`${app} has no leader after deploy`);
+  const follower = Array.from({ length: units }, (_, i) => `${app}/${i}`).find((u) => u !== leader);
+  return { sim, charm, leader, follower: follower ?? "" };
 }
 
 /** Runs the calls inside `hook` on `unit` and returns each call's result. */

@@ -5,23 +5,24 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { Simulator } from "../simulator/index.ts";
-import { call, copyFixture, inHook, type Fixture } from "./helpers.ts";
+import { call, copyFixture, inHook, type Deployed } from "./helpers.ts";
 
 /** app (2 units, peers on relation 0), other (1 unit, peers on 1), app:served-other:upstream = 2. */
-async function related(): Promise<Fixture> {
+async function related(): Promise<Deployed> {
   const sim = await Simulator.create();
   const charm = copyFixture();
   await sim.deploy("app", charm, { units: 2 });
   await sim.deploy("other", charm, { units: 1 });
   await sim.integrate("app:served", "other:upstream");
-  return { sim, charm };
+  const leader = sim.leader("app")!;
+  return { sim, charm, leader, follower: leader === "app/0" ? "app/1" : "app/0" };
 }
 
 const changed = { relationId: 2, remoteUnit: "other/0", remoteApp: "other" };
 const err = (code: number, stderr: string) => ({ code, stdout: "", stderr });
 
 describe("relation-ids and relation-list", () => {
-  let fx: Fixture;
+  let fx: Deployed;
   before(async () => {
     fx = await related();
   });
@@ -101,7 +102,7 @@ describe("relation-ids and relation-list", () => {
 });
 
 describe("relation-get", () => {
-  let fx: Fixture;
+  let fx: Deployed;
   before(async () => {
     fx = await related();
     fx.sim.setRelationData(2, "other/0", {
@@ -181,17 +182,17 @@ describe("relation-get", () => {
   });
 
   test("own app bag: leader sees pending writes, a non-leader is denied outside peers", async () => {
-    const leader = await inHook(fx, "app/0", "update-status", [
+    const leader = await inHook(fx, fx.leader, "update-status", [
       ["relation-set", "-r", "2", "--app", "offer=1"],
       ["relation-set", "-r", "2", "mine=yes"],
       ["relation-get", "-r", "2", "--app", "offer", "app"],
-      ["relation-get", "-r", "2", "mine", "app/0"],
+      ["relation-get", "-r", "2", "mine", fx.leader],
     ]);
     assert.deepEqual(
       leader.results.map((r) => r.stdout),
       ["", "", "1\n", "yes\n"],
     );
-    const follower = await inHook(fx, "app/1", "update-status", [
+    const follower = await inHook(fx, fx.follower, "update-status", [
       ["relation-get", "-r", "2", "--app", "-", "app"],
       ["relation-get", "-r", "0", "--app", "-", "app", "--format=json"],
       ["relation-get", "-r", "2", "-", "nobody/7"],
@@ -253,7 +254,7 @@ describe("relation-get", () => {
 });
 
 describe("relation-set", () => {
-  let fx: Fixture;
+  let fx: Deployed;
   before(async () => {
     fx = await related();
   });
@@ -314,9 +315,9 @@ describe("relation-set", () => {
   });
 
   test("--app needs leadership; --format is accepted with a deprecation warning", async () => {
-    const follower = await call(fx, "app/1", ["relation-set", "-r", "2", "--app", "k=v"]);
+    const follower = await call(fx, fx.follower, ["relation-set", "-r", "2", "--app", "k=v"]);
     assert.deepEqual(follower, err(1, "ERROR cannot write relation settings\n"));
-    const leader = await inHook(fx, "app/0", "update-status", [
+    const leader = await inHook(fx, fx.leader, "update-status", [
       ["relation-set", "-r", "2", "--app", "k=v", "--format", "json"],
     ]);
     assert.equal(leader.results[0]!.code, 0);

@@ -53,6 +53,7 @@ function model(units: string[]): State {
       nextUnit: 0,
       leaderSettings: {},
       leaderSettingsVersion: 1,
+      leaseExpiring: false,
     };
   }
   for (const name of units) {

@@ -91,7 +91,7 @@ test("a hook exiting non-zero leaves no relation write behind and puts the unit 
   const fx = await deployed(2);
   const { run } = await inHook(
     fx,
-    "app/0",
+    fx.leader,
     "cluster-relation-changed",
     [
       ["relation-set", "k=v"],
@@ -100,7 +100,7 @@ test("a hook exiting non-zero leaves no relation write behind and puts the unit 
       ["juju-log", "before failing"],
       ["sh", "-c", "exit 0"],
     ],
-    { relationId: 0, remoteUnit: "app/1" },
+    { relationId: 0, remoteUnit: fx.follower },
   );
   assert.equal(run.exitCode, 0);
   writeScript(
@@ -108,23 +108,23 @@ test("a hook exiting non-zero leaves no relation write behind and puts the unit 
     "config-changed",
     "relation-set -r 0 lost=1\nrelation-set -r 0 --app lost=1\nstatus-set blocked kept\nexit 1\n",
   );
-  const failed = await fx.sim.runHook("app/0", "config-changed");
+  const failed = await fx.sim.runHook(fx.leader, "config-changed");
   assert.equal(failed.exitCode, 1);
-  assert.equal(fx.sim.relationData(0, "app/0")["lost"], undefined);
-  assert.equal(fx.sim.relationData(0, "app/0")["k"], "v");
+  assert.equal(fx.sim.relationData(0, fx.leader)["lost"], undefined);
+  assert.equal(fx.sim.relationData(0, fx.leader)["k"], "v");
   assert.deepEqual(fx.sim.relationData(0, "app"), { shared: "1" });
-  assert.deepEqual(fx.sim.unitStatus("app/0"), { status: "blocked", message: "kept", data: {} });
-  assert.deepEqual(fx.sim.agentStatus("app/0"), {
+  assert.deepEqual(fx.sim.unitStatus(fx.leader), { status: "blocked", message: "kept", data: {} });
+  assert.deepEqual(fx.sim.agentStatus(fx.leader), {
     status: "error",
     message: 'hook failed: "config-changed"',
     data: { hook: "config-changed" },
   });
   // The unit runs nothing else until the failed hook is retried; what falls due is owed.
   await fx.sim.config("app", { greeting: "again" });
-  assert.equal(fx.sim.agentStatus("app/0").status, "error");
+  assert.equal(fx.sim.agentStatus(fx.leader).status, "error");
   rmSync(join(fx.charm, "scripts", "config-changed.sh"));
-  await fx.sim.resolve("app/0");
-  assert.equal(fx.sim.agentStatus("app/0").status, "idle");
+  await fx.sim.resolve(fx.leader);
+  assert.equal(fx.sim.agentStatus(fx.leader).status, "idle");
   // The leader also owes -changed for the peer application data it wrote itself.
   assert.deepEqual(
     fx.sim
@@ -132,9 +132,9 @@ test("a hook exiting non-zero leaves no relation write behind and puts the unit 
       .slice(-3)
       .map((h) => [h.unit, h.name, h.remoteApp, h.exitCode]),
     [
-      ["app/0", "config-changed", "", 0],
-      ["app/0", "config-changed", "", 0],
-      ["app/0", "cluster-relation-changed", "app", 0],
+      [fx.leader, "config-changed", "", 0],
+      [fx.leader, "config-changed", "", 0],
+      [fx.leader, "cluster-relation-changed", "app", 0],
     ],
   );
 });

@@ -29,29 +29,37 @@ function of(hooks: string[], unit: string, endpoint?: string): string[] {
   );
 }
 
+/** The application's leader and the other unit of a two-unit application. */
+function leaderAndFollower(sim: Simulator, app: string): [string, string] {
+  const leader = sim.leader(app);
+  assert.ok(leader, `${app} has no leader`);
+  return [leader, leader === `${app}/0` ? `${app}/1` : `${app}/0`];
+}
+
 test("deploy runs install, peer -created, leadership, config-changed, start, then peers meet", async () => {
   const sim = await Simulator.create();
   await sim.deploy("app", copyFixture(), { units: 2 });
   const hooks = since(sim, 0);
-  assert.deepEqual(of(hooks, "app/0"), [
-    "app/0 install",
-    "app/0 cluster-relation-created",
-    "app/0 leader-elected",
-    "app/0 config-changed",
-    "app/0 start",
-    "app/0 cluster-relation-joined remote=app/1",
-    "app/0 cluster-relation-changed remote=app/1",
+  const [leader, follower] = leaderAndFollower(sim, "app");
+  assert.deepEqual(of(hooks, leader), [
+    `${leader} install`,
+    `${leader} cluster-relation-created`,
+    `${leader} leader-elected`,
+    `${leader} config-changed`,
+    `${leader} start`,
+    `${leader} cluster-relation-joined remote=${follower}`,
+    `${leader} cluster-relation-changed remote=${follower}`,
   ]);
-  assert.deepEqual(of(hooks, "app/1"), [
-    "app/1 install",
-    "app/1 cluster-relation-created",
-    "app/1 leader-settings-changed",
-    "app/1 config-changed",
-    "app/1 start",
-    "app/1 cluster-relation-joined remote=app/0",
-    "app/1 cluster-relation-changed remote=app/0",
+  assert.deepEqual(of(hooks, follower), [
+    `${follower} install`,
+    `${follower} cluster-relation-created`,
+    `${follower} leader-settings-changed`,
+    `${follower} config-changed`,
+    `${follower} start`,
+    `${follower} cluster-relation-joined remote=${leader}`,
+    `${follower} cluster-relation-changed remote=${leader}`,
   ]);
-  assert.equal(sim.state().units["app/1"]!.started, true);
+  assert.equal(sim.state().units[follower]!.started, true);
 });
 
 test("integrate: -created, then each unit meets those already in the relation; writes owe -changed", async () => {
@@ -200,50 +208,54 @@ test("removeUnit: others see it depart; it departs, breaks, stops, is removed; a
   await sim.deploy("app", charm, { units: 2 });
   await sim.deploy("other", charm, { units: 1 });
   await sim.integrate("app:served", "other:upstream");
+  const [old, next] = leaderAndFollower(sim, "app");
   const mark = sim.hookLog().length;
-  await sim.removeUnit("app/0");
+  await sim.removeUnit(old);
   const hooks = since(sim, mark);
   // The dying unit breaks every relation (its two in an order from the seed), then stops.
-  const dying = of(hooks, "app/0");
+  const dying = of(hooks, old);
   assert.deepEqual(dying.slice(0, 3).sort(), [
-    "app/0 cluster-relation-departed remote=app/1 departing=app/0",
-    "app/0 served-relation-broken",
-    "app/0 served-relation-departed remote=other/0 departing=app/0",
+    `${old} cluster-relation-departed remote=${next} departing=${old}`,
+    `${old} served-relation-broken`,
+    `${old} served-relation-departed remote=other/0 departing=${old}`,
   ]);
-  assert.deepEqual(of(dying, "app/0", "served"), [
-    "app/0 served-relation-departed remote=other/0 departing=app/0",
-    "app/0 served-relation-broken",
+  assert.deepEqual(of(dying, old, "served"), [
+    `${old} served-relation-departed remote=other/0 departing=${old}`,
+    `${old} served-relation-broken`,
   ]);
-  assert.deepEqual(dying.slice(3), ["app/0 stop", "app/0 remove"]);
-  // Juju never breaks a peer relation. The others see the dying unit depart at once; app/1
-  // accepts leadership only once app/0 is gone, which may be before or after its -departed.
-  assert.deepEqual(of(hooks, "app/1").sort(), [
-    "app/1 cluster-relation-departed remote=app/0 departing=app/0",
-    "app/1 leader-elected",
+  assert.deepEqual(dying.slice(3), [`${old} stop`, `${old} remove`]);
+  // Juju never breaks a peer relation. The others see the dying unit depart at once; the other
+  // unit claims the lease only once the old leader is gone, which may be before or after its
+  // -departed.
+  assert.deepEqual(of(hooks, next).sort(), [
+    `${next} cluster-relation-departed remote=${old} departing=${old}`,
+    `${next} leader-elected`,
   ]);
   assert.deepEqual(of(hooks, "other/0"), [
-    "other/0 upstream-relation-departed remote=app/0 departing=app/0",
+    `other/0 upstream-relation-departed remote=${old} departing=${old}`,
   ]);
   assert.equal(hooks.length, 8);
   const state = sim.state();
-  assert.equal(state.units["app/0"], undefined);
-  assert.equal(state.applications["app"]!.leader, "app/1");
+  assert.equal(state.units[old], undefined);
+  assert.equal(state.applications["app"]!.leader, next);
   assert.deepEqual(
     Object.keys(state.relations.find((r) => r.id === 2)!.views["other/0"]!.members),
-    ["app/1"],
+    [next],
   );
 });
 
 test("setLeader and config fire leader-elected / leader-settings-changed and config-changed", async () => {
   const sim = await Simulator.create();
   await sim.deploy("app", copyFixture(), { units: 2 });
+  const [leader, follower] = leaderAndFollower(sim, "app");
   let mark = sim.hookLog().length;
-  await sim.setLeader("app/1");
-  // app/0 resigns (no hook) and, never having run it as leader, now runs leader-settings-changed.
-  assert.deepEqual(since(sim, mark).sort(), [
-    "app/0 leader-settings-changed",
-    "app/1 leader-elected",
-  ]);
+  await sim.setLeader(follower);
+  // The old leader resigns (no hook) and, never having run it as leader, now runs
+  // leader-settings-changed.
+  assert.deepEqual(
+    since(sim, mark).sort(),
+    [`${leader} leader-settings-changed`, `${follower} leader-elected`].sort(),
+  );
   mark = sim.hookLog().length;
   await sim.config("app", { port: 1, debug: "true" });
   assert.deepEqual(since(sim, mark).sort(), ["app/0 config-changed", "app/1 config-changed"]);

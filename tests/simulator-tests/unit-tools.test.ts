@@ -4,19 +4,19 @@ import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { before, describe, test } from "node:test";
-import { call, deployed, inHook, type Fixture } from "./helpers.ts";
+import { call, deployed, inHook, type Deployed } from "./helpers.ts";
 
 const ok = (stdout: string) => ({ code: 0, stdout, stderr: "" });
 const err = (code: number, stderr: string) => ({ code, stdout: "", stderr });
 
 describe("status tools", () => {
-  let fx: Fixture;
+  let fx: Deployed;
   before(async () => {
     fx = await deployed(2);
   });
 
   test("status-set sets the workload status at once and rejects what Juju rejects", async () => {
-    const { results, run } = await inHook(fx, "app/0", "update-status", [
+    const { results, run } = await inHook(fx, fx.leader, "update-status", [
       ["status-set", "maintenance", "busy"],
       ["status-set", "error", "x"],
       ["status-set", "unknown"],
@@ -39,31 +39,31 @@ describe("status tools", () => {
       err(2, 'ERROR unrecognized args: ["extra"]\n'),
       ok(""),
     ]);
-    assert.deepEqual(fx.sim.unitStatus("app/0"), {
+    assert.deepEqual(fx.sim.unitStatus(fx.leader), {
       status: "active",
       message: "--looks like a flag",
       data: {},
     });
     // First the agent's own: "installing charm software", then unknown after start.
-    const history = fx.sim.statusHistory("app/0").map((s) => s.status);
+    const history = fx.sim.statusHistory(fx.leader).map((s) => s.status);
     assert.deepEqual(history, ["maintenance", "unknown", "maintenance", "active"]);
   });
 
   test("status-set --application needs leadership", async () => {
     assert.deepEqual(
-      await call(fx, "app/1", ["status-set", "--application", "blocked", "no"]),
+      await call(fx, fx.follower, ["status-set", "--application", "blocked", "no"]),
       err(1, "ERROR this unit is not the leader\n"),
     );
     assert.deepEqual(
-      await call(fx, "app/0", ["status-set", "--application", "blocked", "no"]),
+      await call(fx, fx.leader, ["status-set", "--application", "blocked", "no"]),
       ok(""),
     );
     assert.deepEqual(fx.sim.appStatus("app"), { status: "blocked", message: "no", data: {} });
   });
 
   test("status-get has the shapes of Juju's status-get", async () => {
-    await call(fx, "app/1", ["status-set", "waiting", "for <db>"]);
-    const { results } = await inHook(fx, "app/1", "update-status", [
+    await call(fx, fx.follower, ["status-set", "waiting", "for <db>"]);
+    const { results } = await inHook(fx, fx.follower, "update-status", [
       ["status-get"],
       ["status-get", "--format=json"],
       ["status-get", "--include-data", "--format=json", "--application=false"],
@@ -75,17 +75,23 @@ describe("status tools", () => {
       ok('{"message":"for \\u003cdb\\u003e","status":"waiting","status-data":{}}\n'),
       err(1, "ERROR finding application status: this unit is not the leader\n"),
     ]);
-    const leader = await call(fx, "app/0", [
+    const leader = await call(fx, fx.leader, [
       "status-get",
       "--application",
       "--include-data",
       "--format=json",
     ]);
+    const units: Record<string, string> = {
+      [fx.leader]: '{"message":"--looks like a flag","status":"active","status-data":{}}',
+      [fx.follower]: '{"message":"for \\u003cdb\\u003e","status":"waiting","status-data":{}}',
+    };
+    const byName = Object.keys(units)
+      .sort()
+      .map((unit) => `"${unit}":${units[unit]}`)
+      .join(",");
     assert.equal(
       leader.stdout,
-      '{"application-status":{"message":"no","status":"blocked","status-data":{},"units":{' +
-        '"app/0":{"message":"--looks like a flag","status":"active","status-data":{}},' +
-        '"app/1":{"message":"for \\u003cdb\\u003e","status":"waiting","status-data":{}}}}}\n',
+      `{"application-status":{"message":"no","status":"blocked","status-data":{},"units":{${byName}}}}\n`,
     );
   });
 });
@@ -129,24 +135,24 @@ describe("juju-log", () => {
 });
 
 describe("leadership, config and version tools", () => {
-  let fx: Fixture;
+  let fx: Deployed;
   before(async () => {
     fx = await deployed(2);
   });
 
   test("is-leader prints True/False, or true/false in JSON", async () => {
-    assert.deepEqual(await call(fx, "app/0", ["is-leader"]), ok("True\n"));
-    assert.deepEqual(await call(fx, "app/1", ["is-leader"]), ok("False\n"));
-    assert.deepEqual(await call(fx, "app/1", ["is-leader", "--format=json"]), ok("false\n"));
+    assert.deepEqual(await call(fx, fx.leader, ["is-leader"]), ok("True\n"));
+    assert.deepEqual(await call(fx, fx.follower, ["is-leader"]), ok("False\n"));
+    assert.deepEqual(await call(fx, fx.follower, ["is-leader", "--format=json"]), ok("false\n"));
     assert.deepEqual(
-      await call(fx, "app/1", ["is-leader", "x"]),
+      await call(fx, fx.follower, ["is-leader", "x"]),
       err(2, 'ERROR unrecognized args: ["x"]\n'),
     );
   });
 
   test("config-get keeps types, omits nil values unless --all", async () => {
     await fx.sim.config("app", { port: "9443" });
-    const { results } = await inHook(fx, "app/0", "update-status", [
+    const { results } = await inHook(fx, fx.leader, "update-status", [
       ["config-get", "--format=json"],
       ["config-get", "--all", "--format=json"],
       ["config-get", "port"],
@@ -167,7 +173,7 @@ describe("leadership, config and version tools", () => {
   });
 
   test("application-version-set applies at once", async () => {
-    const { results } = await inHook(fx, "app/1", "update-status", [
+    const { results } = await inHook(fx, fx.follower, "update-status", [
       ["application-version-set", "--", "1.2.3"],
       ["application-version-set"],
       ["application-version-set", "1", "2"],
@@ -182,20 +188,23 @@ describe("leadership, config and version tools", () => {
 
   test("leader-set is the leader's; followers get leader-settings-changed", async () => {
     assert.deepEqual(
-      await call(fx, "app/1", ["leader-set", "a=b"]),
+      await call(fx, fx.follower, ["leader-set", "a=b"]),
       err(1, "ERROR cannot write leadership settings: cannot write settings: not the leader\n"),
     );
-    await call(fx, "app/0", ["leader-set", "a=b"]);
+    await call(fx, fx.leader, ["leader-set", "a=b"]);
     const ran = fx.sim.hookLog().length;
     await fx.sim.settle();
     const followUps = fx.sim
       .hookLog()
       .slice(ran)
       .map((h) => `${h.unit} ${h.name}`);
-    assert.deepEqual(followUps, ["app/1 leader-settings-changed"]);
-    assert.deepEqual(await call(fx, "app/1", ["leader-get", "--format=json"]), ok('{"a":"b"}\n'));
+    assert.deepEqual(followUps, [`${fx.follower} leader-settings-changed`]);
     assert.deepEqual(
-      await call(fx, "app/1", ["leader-get", "a=b"]),
+      await call(fx, fx.follower, ["leader-get", "--format=json"]),
+      ok('{"a":"b"}\n'),
+    );
+    assert.deepEqual(
+      await call(fx, fx.follower, ["leader-get", "a=b"]),
       err(2, 'ERROR invalid key "a=b"\n'),
     );
   });

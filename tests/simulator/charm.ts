@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
+import { encodeDefault } from "./config-values.ts";
 import type { ConfigOption, Endpoint } from "./state.ts";
 
 const EndpointsYaml = z
@@ -45,8 +46,8 @@ export interface CharmInfo {
   options: Record<string, ConfigOption>;
 }
 
-function readYaml(path: string): unknown {
-  return existsSync(path) ? parse(readFileSync(path, "utf8")) : null;
+function readYaml(path: string, options: { intAsBigInt?: boolean } = {}): unknown {
+  return existsSync(path) ? parse(readFileSync(path, "utf8"), options) : null;
 }
 
 export function readCharm(charmDir: string): CharmInfo {
@@ -66,11 +67,12 @@ export function readCharm(charmDir: string): CharmInfo {
     actions[name] = spec ?? {};
   }
   const options: Record<string, ConfigOption> = {};
-  const config = ConfigYaml.parse(readYaml(join(charmDir, "config.yaml")));
+  // Integers as bigint, so that a default beyond 2^53 keeps its value (config-values.ts).
+  const config = ConfigYaml.parse(readYaml(join(charmDir, "config.yaml"), { intAsBigInt: true }));
   for (const [name, option] of Object.entries(config?.options ?? {})) {
     options[name] = {
       type: option.type,
-      default: option.default ?? null,
+      default: encodeDefault(option.default),
       description: option.description,
     };
   }

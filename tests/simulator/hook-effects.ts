@@ -2,7 +2,8 @@
 // hook's success, failure or death changes in its own state (operation/runhook.go beforeHook,
 // Execute, afterHook and Commit; operation/skip.go commits a skipped hook as if it had run).
 import { startRetry } from "./hook-retry.ts";
-import { appOf, configHash, getApp, unitsOfApp } from "./model.ts";
+import { releaseLease } from "./leadership.ts";
+import { appOf, configHash, getApp } from "./model.ts";
 import { commitRelationHook, dropGoneRelations } from "./relation-resolver.ts";
 import type { HookRequest, State, Status, Unit } from "./state.ts";
 
@@ -138,8 +139,8 @@ function sameHook(a: HookRequest, b: HookRequest): boolean {
 /**
  * The unit is gone once remove has run, or at once if it never installed. Its relation settings
  * stay until the relation is removed, readable by the units that remain (state/relationunit.go
- * ReadSettings, apiserver/facades/agent/uniter/uniter.go checkRemoteUnit). Leadership passes to
- * another unit of the application, which the resolver then has accept it.
+ * ReadSettings, apiserver/facades/agent/uniter/uniter.go checkRemoteUnit). If it led, nobody
+ * does until another agent claims the lease (leadership.ts).
  */
 export function removeUnit(state: State, unit: string): void {
   const record = state.units[unit];
@@ -149,7 +150,5 @@ export function removeUnit(state: State, unit: string): void {
   delete state.units[unit];
   for (const relation of state.relations) delete relation.views[unit];
   dropGoneRelations(state);
-  if (app.leader !== unit) return;
-  const remaining = unitsOfApp(state, app.name);
-  app.leader = remaining.find((u) => !state.units[u]?.dying) ?? remaining[0] ?? null;
+  if (app.leader === unit) releaseLease(app);
 }

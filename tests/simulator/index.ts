@@ -4,8 +4,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseCliParams } from "./action-params.ts";
-import { actionSchema, insertDefaults, validateParams } from "./action-schema.ts";
+import { actionRunOf, queueAction, type ActionRun } from "./action-task.ts";
 import {
   addUnitRecord,
   applyConfig,
@@ -14,7 +13,8 @@ import {
   removeRelation,
   removeUnit,
 } from "./lifecycle.ts";
-import { appOf, getApp, getRelation, getUnit, unitCharmDir } from "./model.ts";
+import { appOf, getApp, getRelation, getUnit } from "./model.ts";
+import { ModelView } from "./model-view.ts";
 import {
   defaultHookTimeoutMs,
   runActionProcess,
@@ -24,34 +24,21 @@ import {
 } from "./runner.ts";
 import { defaultSeed, seededRandom } from "./seed.ts";
 import { Sequencer } from "./sequencer.ts";
-import {
-  emptyState,
-  readState,
-  updateState,
-  writeState,
-  type Fault,
-  type HookLogEntry,
-  type LogLine,
-  type State,
-  type Status,
-} from "./state.ts";
+import { emptyState, updateState, writeState, type Fault } from "./state.ts";
 import { serveAgentSocket } from "./agent-socket.ts";
 import { ensureJujuc, installTools } from "./tools-install.ts";
 
+export type { ActionRun } from "./action-task.ts";
 export type { HookRun, HookSpec } from "./runner.ts";
 export type { Fault, HookLogEntry, HookRequest, LogLine, State, Status } from "./state.ts";
 export { SEED_ENV } from "./seed.ts";
 
-export interface ActionRun {
-  id: number;
-  status: "completed" | "failed";
-  message?: string;
-  results: Record<string, unknown>;
-  logs: string[];
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  toolCalls: string[][];
+/**
+ * `settle: false` leaves the change for the agents to act on later: nothing runs until the next
+ * settle(), step() or runAction(), as if the test looked at the model before the agents did.
+ */
+export interface SettleOption {
+  settle?: boolean;
 }
 
 export interface CreateOptions {
@@ -74,7 +61,7 @@ export interface CreateOptions {
   seed?: number;
 }
 
-export class Simulator {
+export class Simulator extends ModelView {
   private readonly seq: Sequencer;
 
   private constructor(
@@ -82,7 +69,12 @@ export class Simulator {
     readonly seed: number,
     maxHooks?: number,
   ) {
+    super(paths.dir);
     this.seq = new Sequencer(paths, seededRandom(seed), maxHooks);
+  }
+
+  get toolsDir(): string {
+    return this.paths.toolsDir;
   }
 
   static async create(options: CreateOptions = {}): Promise<Simulator> {
@@ -91,6 +83,9 @@ export class Simulator {
     if (!existsSync(join(dir, "state.json"))) {
       writeState(dir, emptyState(options.modelName ?? "test-model", randomUUID()));
     }
+    // Rewritten through the schema, so that a model kept by an older simulator gains its defaults
+    // before the hook tools, which trust the file, read it.
+    updateState(dir, () => undefined);
     if (options.automaticallyRetryHooks !== undefined) {
       const retry = options.automaticallyRetryHooks;
       updateState(dir, (state) => void (state.automaticallyRetryHooks = retry));
@@ -102,23 +97,6 @@ export class Simulator {
     return new Simulator({ dir, toolsDir, hookTimeoutMs }, seed, options.maxHooks);
   }
 
-  get dir(): string {
-    return this.paths.dir;
-  }
-
-  get toolsDir(): string {
-    return this.paths.toolsDir;
-  }
-
-  /** The directory the unit's hooks run in, as CHARM_DIR tells them: each unit has its own. */
-  charmDir(unit: string): string {
-    return unitCharmDir(this.state(), unit);
-  }
-
-  state(): State {
-    return readState(this.paths.dir);
-  }
-
   /**
    * `juju deploy`: the application and its units. Each unit then runs install, relation-created
    * for the relations it enters, leader-elected or leader-settings-changed, config-changed and
@@ -127,57 +105,90 @@ export class Simulator {
   async deploy(
     app: string,
     charmDir: string,
-    options: { units?: number; config?: Record<string, unknown> } = {},
+    options: { units?: number; config?: Record<string, unknown> } & SettleOption = {},
   ): Promise<void> {
     updateState(this.paths.dir, (state) => {
       createApplication(state, app, charmDir, options.config ?? {});
       for (let i = 0; i < (options.units ?? 1); i++) addUnitRecord(state, app, this.paths.dir);
     });
-    await this.seq.settle();
+    await this.settleUnless(options);
   }
 
   /** `juju add-unit`: a new unit, which then runs its deploy sequence and meets the others. */
-  async addUnit(app: string): Promise<string> {
+  async addUnit(app: string, options: SettleOption = {}): Promise<string> {
     const unit = updateState(this.paths.dir, (state) => addUnitRecord(state, app, this.paths.dir));
-    await this.seq.settle();
+    await this.settleUnless(options);
     return unit;
   }
 
   /** `juju integrate a:ep b:ep`: every idle unit of both sides enters the relation's scope. */
-  async integrate(a: string, b: string): Promise<number> {
+  async integrate(a: string, b: string, options: SettleOption = {}): Promise<number> {
     const relation = updateState(this.paths.dir, (state) => createRelation(state, a, b));
-    await this.seq.settle();
+    await this.settleUnless(options);
     return relation.id;
   }
 
   /** `juju remove-relation`: each unit in it departs its members and breaks it. */
-  async removeRelation(id: number): Promise<void> {
+  async removeRelation(id: number, options: SettleOption = {}): Promise<void> {
     updateState(this.paths.dir, (state) => removeRelation(state, id));
-    await this.seq.settle();
+    await this.settleUnless(options);
   }
 
   /** `juju remove-unit`: others see it depart; it departs, breaks, stops and is removed. */
-  async removeUnit(unit: string): Promise<void> {
+  async removeUnit(unit: string, options: SettleOption = {}): Promise<void> {
     updateState(this.paths.dir, (state) => removeUnit(state, unit));
-    await this.seq.settle();
+    await this.settleUnless(options);
   }
 
-  /** Leadership moves to unit: it accepts it (leader-elected) once idle; the old leader resigns. */
-  async setLeader(unit: string): Promise<void> {
+  /**
+   * The lease passes to unit at once, as if the old leader's had expired and unit's agent had
+   * claimed it: unit accepts it (leader-elected) once idle; the old leader resigns.
+   */
+  async setLeader(unit: string, options: SettleOption = {}): Promise<void> {
     updateState(this.paths.dir, (state) => {
       getUnit(state, unit);
       getApp(state, appOf(unit)).leader = unit;
     });
-    await this.seq.settle();
+    await this.settleUnless(options);
   }
 
   /**
-   * `juju config app k=v`: null resets a key to its default. Units run config-changed only if
-   * a value really changed, as Juju compares a hash of the settings.
+   * Moves leadership in the middle of a hook: once a unit of app has made a call of tool (whose
+   * joined arguments contain argsContains), the lease passes to `to`, or with null to nobody
+   * until the next settle step. Applies once. What that hook wrote with `relation-set --app`
+   * then fails to commit, and its later leadership checks say no (leadership.ts).
    */
-  async config(app: string, values: Record<string, unknown>): Promise<void> {
+  moveLeadershipOnToolCall(move: {
+    app: string;
+    tool: string;
+    argsContains?: string;
+    to: string | null;
+  }): void {
+    updateState(this.paths.dir, (state) => {
+      getApp(state, move.app);
+      if (move.to !== null && appOf(getUnit(state, move.to).name) !== move.app) {
+        throw new Error(`unit "${move.to}" is not a unit of "${move.app}"`);
+      }
+      state.leadershipMoves.push({ ...move });
+    });
+  }
+
+  /**
+   * `juju config app k=v`: a string is typed as `juju config` types it (config-values.ts), null
+   * resets a key to its default. Units run config-changed only if a value really changed, as
+   * Juju compares a hash of the settings.
+   */
+  async config(
+    app: string,
+    values: Record<string, unknown>,
+    options: SettleOption = {},
+  ): Promise<void> {
     updateState(this.paths.dir, (state) => applyConfig(state, app, values));
-    await this.seq.settle();
+    await this.settleUnless(options);
+  }
+
+  private async settleUnless(options: SettleOption): Promise<void> {
+    if (options.settle !== false) await this.seq.settle();
   }
 
   /**
@@ -201,45 +212,41 @@ export class Simulator {
   /**
    * `juju run`: params as a map, or as CLI "key=value" strings typed the way juju run types them.
    * Throws (nothing runs) when the action is unknown or the params fail the action's schema.
+   * The action runs where the unit's resolver would take it (resolver.ts): after the
+   * relation-created, leadership and queued hooks the unit owes, before its config-changed and
+   * relation hooks; the other units wait. Then the model settles, unless settle is false.
    */
   async runAction(
     unit: string,
     action: string,
     params: Record<string, unknown> | string[] = {},
+    options: SettleOption = {},
   ): Promise<ActionRun> {
-    const state = this.state();
-    const target = unit.endsWith("/leader") ? getApp(state, appOf(unit)).leader : unit;
-    if (!target) throw new Error(`application "${appOf(unit)}" has no leader`);
-    const spec = getApp(state, appOf(target)).actions[action];
-    if (!spec) throw new Error(`action "${action}" not defined on unit "${target}"`);
-    const given = Array.isArray(params) ? parseCliParams(params) : params;
-    const schema = actionSchema(action, spec);
-    const invalid = validateParams(schema, given);
-    if (invalid) throw new Error(invalid);
-    const outcome = await runActionProcess(
-      this.paths,
-      target,
-      action,
-      insertDefaults(schema, given),
+    const task = queueAction(this.state(), unit, action, params);
+    await this.seq.prepareForAction(task.unit);
+    if (!this.state().units[task.unit]) {
+      throw new Error(`unit "${task.unit}" was removed before it could run "${action}"`);
+    }
+    const outcome = await runActionProcess(this.paths, task.unit, action, task.params);
+    await this.settleUnless(options);
+    return actionRunOf(
+      this.state().tasks.find((t) => t.id === outcome.taskId)!,
+      outcome,
     );
-    await this.seq.settle();
-    const task = this.state().tasks.find((t) => t.id === outcome.taskId)!;
-    return {
-      id: task.id,
-      status: task.status === "failed" ? "failed" : "completed",
-      ...(task.message !== "" ? { message: task.message } : {}),
-      results: task.results,
-      logs: task.logs,
-      exitCode: outcome.exitCode,
-      stdout: outcome.stdout,
-      stderr: outcome.stderr,
-      toolCalls: outcome.toolCalls,
-    };
   }
 
   /** Runs every hook the units owe until none owes any; throws if that never ends. */
   async settle(): Promise<void> {
     await this.seq.settle();
+  }
+
+  /**
+   * One settle step: each unit in turn, in an order drawn from the seed, runs what it owes until
+   * it is idle. A lease released in one step can be claimed from the next. False when nothing
+   * happened (the model is settled).
+   */
+  async step(): Promise<boolean> {
+    return this.seq.step();
   }
 
   /**
@@ -259,53 +266,6 @@ export class Simulator {
   async advanceTime(ms: number): Promise<void> {
     await this.seq.retryDue(this.state().clock + ms);
     await this.seq.settle();
-  }
-
-  /** The virtual time (ms) at which the unit's failed hook is retried by itself, if it will be. */
-  nextRetryAt(unit: string): number | null {
-    const state = this.state();
-    const record = getUnit(state, unit);
-    return state.automaticallyRetryHooks && record.failedHook ? (record.retry?.at ?? null) : null;
-  }
-
-  /** The model's virtual clock, in ms. */
-  get clock(): number {
-    return this.state().clock;
-  }
-
-  /** Every hook and action run so far, in order (skipped hooks of a charm without dispatch excluded). */
-  hookLog(): HookLogEntry[] {
-    return this.state().hookLog;
-  }
-
-  unitStatus(unit: string): Status {
-    return getUnit(this.state(), unit).workload;
-  }
-
-  /** Every workload status the unit had, in order, the agent's own included; kept after removal. */
-  statusHistory(unit: string): Status[] {
-    const state = this.state();
-    const removed = state.removedUnits[unit];
-    return removed ?? getUnit(state, unit).history;
-  }
-
-  agentStatus(unit: string): Status {
-    return getUnit(this.state(), unit).agent;
-  }
-
-  appStatus(app: string): Status {
-    return getApp(this.state(), app).status;
-  }
-
-  logs(unit: string): LogLine[] {
-    return getUnit(this.state(), unit).logs;
-  }
-
-  /** The committed databag of a unit ("app/0") or an application ("app"). */
-  relationData(relationId: number, unitOrApp: string): Record<string, string> {
-    const relation = getRelation(this.state(), relationId);
-    const bags = unitOrApp.includes("/") ? relation.unitData : relation.appData;
-    return { ...bags[unitOrApp] };
   }
 
   /**

@@ -3,7 +3,9 @@
 import { resolve } from "node:path";
 import { deployCharmDir } from "./agent-path.ts";
 import { readCharm } from "./charm.ts";
-import { configHash, getApp, getRelation, getUnit } from "./model.ts";
+import { parseOptionValue } from "./config-values.ts";
+import { claimVacantLease } from "./leadership.ts";
+import { compareUnits, configHash, getApp, getRelation, getUnit } from "./model.ts";
 import { dropGoneRelations, remoteSnapshot, synchronizeScopes } from "./relation-resolver.ts";
 import type { Relation, State } from "./state.ts";
 
@@ -33,7 +35,6 @@ export function addUnitRecord(state: State, app: string, simDir: string): string
     queuedHook: null,
     retry: null,
   };
-  application.leader ??= name;
   return name;
 }
 
@@ -58,6 +59,7 @@ export function createApplication(
     nextUnit: 0,
     leaderSettings: {},
     leaderSettingsVersion: 1,
+    leaseExpiring: false,
   };
   applyConfig(state, app, config);
   for (const [endpoint, spec] of Object.entries(charm.endpoints)) {
@@ -79,40 +81,24 @@ export function createApplication(
   }
 }
 
-/** `juju config`: values are typed by the option's type; null resets to the default. */
+/**
+ * `juju config`: a string is parsed as `juju config app key=value` sends it, a typed value as a
+ * YAML file gives it (config-values.ts); null resets a key to its default.
+ */
 export function applyConfig(state: State, app: string, values: Record<string, unknown>): void {
   const application = getApp(state, app);
+  const typed: Record<string, unknown> = {};
+  // Every value is checked before any is set, as the API sets them all or none.
   for (const [key, value] of Object.entries(values)) {
     const option = application.options[key];
     if (!option) throw new Error(`unknown option "${key}"`);
-    if (value === null || value === undefined) {
-      delete application.config[key];
-      continue;
-    }
-    application.config[key] = typedOption(key, option.type, value);
+    typed[key] =
+      value === null || value === undefined ? null : parseOptionValue(key, option.type, value);
   }
-}
-
-function typedOption(key: string, type: string, value: unknown): unknown {
-  const text = String(value);
-  const bad = (): Error =>
-    new Error(`option "${key}" expected ${type}, got ${JSON.stringify(value)}`);
-  if (type === "int") {
-    const n = typeof value === "number" ? value : /^[-+]?[0-9]+$/.test(text) ? Number(text) : NaN;
-    if (!Number.isInteger(n)) throw bad();
-    return n;
+  for (const [key, value] of Object.entries(typed)) {
+    if (value === null) delete application.config[key];
+    else application.config[key] = value;
   }
-  if (type === "float") {
-    const n = typeof value === "number" ? value : Number(text);
-    if (Number.isNaN(n) || text.trim() === "") throw bad();
-    return n;
-  }
-  if (type === "boolean") {
-    if (typeof value === "boolean") return value;
-    if (text === "true" || text === "false") return text === "true";
-    throw bad();
-  }
-  return text;
 }
 
 export function parseEndpointRef(
@@ -191,6 +177,8 @@ export function removeUnit(state: State, unit: string): void {
  */
 export function recordAsSettled(state: State): void {
   for (const unit of Object.keys(state.units)) synchronizeScopes(state, unit);
+  // The first unit of each application has claimed its lease, as if its agent had asked first.
+  for (const unit of Object.keys(state.units).sort(compareUnits)) claimVacantLease(state, unit);
   for (const unit of Object.values(state.units)) {
     const app = getApp(state, unit.app);
     Object.assign(unit, {

@@ -1,4 +1,5 @@
 // Questions about the model that both the hook tools and the sequencer ask.
+import { decodeConfigValue } from "./config-values.ts";
 import type { Application, Relation, RelationEnd, State, Unit } from "./state.ts";
 
 export function appOf(unitName: string): string {
@@ -83,8 +84,10 @@ export function isLeader(state: State, unit: string): boolean {
 /** Effective charm config: defaults overlaid with values set by the operator. */
 export function effectiveConfig(app: Application): Record<string, unknown> {
   const config: Record<string, unknown> = {};
-  for (const [key, option] of Object.entries(app.options)) config[key] = option.default ?? null;
-  for (const [key, value] of Object.entries(app.config)) config[key] = value;
+  for (const [key, option] of Object.entries(app.options)) {
+    config[key] = decodeConfigValue(option.default ?? null);
+  }
+  for (const [key, value] of Object.entries(app.config)) config[key] = decodeConfigValue(value);
   return config;
 }
 
@@ -98,5 +101,6 @@ export function configHash(app: Application): string {
     Object.keys(config)
       .sort()
       .map((key) => [key, config[key]]),
+    (_, value: unknown) => (typeof value === "bigint" ? `${value}n` : value),
   );
 }

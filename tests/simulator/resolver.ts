@@ -1,12 +1,13 @@
 // The next thing a unit's agent does, decided as Juju 3.6's uniter resolver decides it
 // (internal/worker/uniter/resolver.go NextOp and nextOp, leadership/resolver.go,
-// relation/resolver.go): by comparing what the unit has recorded of its own progress with what
-// the model holds now. Storage, secrets, charm upgrades and update-status are not simulated;
-// actions run when `juju run` asks (index.ts runAction), as the actions resolver would, because
-// every other call leaves the model settled.
+// relation/resolver.go, actions/resolver.go): by comparing what the unit has recorded of its own
+// progress with what the model holds now. Storage, secrets, charm upgrades and update-status are
+// not simulated. NextOp asks, in order: created relations, leadership, (secrets), actions, then
+// the queued or failed hook, then nextOp (install, config-changed, relation hooks); an action
+// that `juju run` has queued therefore jumps every hook but the first two kinds.
 import { configHash, getApp, isLeader } from "./model.ts";
 import { nextCreatedHook, nextRelationHook, synchronizeScopes } from "./relation-resolver.ts";
-import type { HookRequest, State } from "./state.ts";
+import type { Application, HookRequest, State, Unit } from "./state.ts";
 
 export type Operation =
   | { kind: "run-hook"; hook: HookRequest }
@@ -26,28 +27,65 @@ export function nextOperation(state: State, unit: string, random: () => number):
   const record = state.units[unit];
   if (!record) return null;
   const app = getApp(state, record.app);
+  return aboveActions(state, record, app, random) ?? belowActions(state, record, app, random);
+}
+
+/**
+ * What the unit does before it takes an action `juju run` has queued for it, or null when it
+ * would take the action now. The actions resolver runs an action only while the unit's operation
+ * state is Continue, or a hook error (RunHook Pending): a queued hook (install, the start that
+ * follows the first config-changed, leader-elected, a killed hook) runs first.
+ */
+export function nextOperationBeforeAction(
+  state: State,
+  unit: string,
+  random: () => number,
+): Operation | null {
+  const record = state.units[unit];
+  if (!record) return null;
+  const app = getApp(state, record.app);
+  const above = aboveActions(state, record, app, random);
+  if (above) return above;
+  const queued = record.queuedHook !== null || (!record.installed && !record.started);
+  return record.failedHook === null && queued ? belowActions(state, record, app, random) : null;
+}
+
+/** The created-relations and leadership resolvers, which NextOp asks before the actions one. */
+function aboveActions(
+  state: State,
+  record: Unit,
+  app: Application,
+  random: () => number,
+): Operation | null {
+  if (!record.installed) return null;
   // operation.Continue: no hook queued and none failed.
   const idle = record.failedHook === null && record.queuedHook === null;
   const alive = !record.dying;
-
-  if (record.installed && alive && idle) {
-    synchronizeScopes(state, unit);
-    const created = nextCreatedHook(state, unit, random);
+  if (alive && idle) {
+    synchronizeScopes(state, record.name);
+    const created = nextCreatedHook(state, record.name, random);
     if (created) return run(created);
   }
-
-  if (record.installed) {
-    const leader = isLeader(state, unit);
-    // Leadership is accepted only by an idle unit; it is resigned in any state.
-    if (leader && !record.leader && alive && idle) return { kind: "accept-leadership" };
-    if (record.leader && (!leader || !alive)) return { kind: "resign-leadership" };
-    if (idle && alive && !record.leader) {
-      if (record.leaderSettingsVersion !== app.leaderSettingsVersion) {
-        return run({ hook: "leader-settings-changed", spec: {} });
-      }
+  const leader = isLeader(state, record.name);
+  // Leadership is accepted only by an idle unit; it is resigned in any state.
+  if (leader && !record.leader && alive && idle) return { kind: "accept-leadership" };
+  if (record.leader && (!leader || !alive)) return { kind: "resign-leadership" };
+  if (idle && alive && !record.leader) {
+    if (record.leaderSettingsVersion !== app.leaderSettingsVersion) {
+      return run({ hook: "leader-settings-changed", spec: {} });
     }
   }
+  return null;
+}
 
+/** The queued or failed hook, then nextOp. */
+function belowActions(
+  state: State,
+  record: Unit,
+  app: Application,
+  random: () => number,
+): Operation | null {
+  const unit = record.name;
   // A failed hook waits for `juju resolve` or the retry timer (sequencer.ts).
   if (record.failedHook) return null;
   if (record.queuedHook) return run(record.queuedHook);

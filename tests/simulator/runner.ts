@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { refreshCharmDir } from "./agent-path.ts";
 import { hookEnv } from "./env.ts";
 import { actionCapture, logMessages } from "./hook-output.ts";
+import { leadershipLostAtCommit } from "./leadership.ts";
 import { appOf, getApp, getUnit, unitCharmDir, unitRelation } from "./model.ts";
 import { charmStateCommitError, commitCharmState } from "./charm-state.ts";
 import { prepareRelationCaches } from "./relation-cache.ts";
@@ -209,7 +210,9 @@ async function execute(paths: Paths, spec: ContextSpec): Promise<RunOutcome | "m
     // and charm state in one transaction: either failing keeps neither.
     const commitError =
       result.exitCode === 0
-        ? (oversizedSettings(s, final) ?? charmStateCommitError(s, final))
+        ? (leadershipLostAtCommit(s, final) ??
+          oversizedSettings(s, final) ??
+          charmStateCommitError(s, final))
         : null;
     if (result.exitCode === 0 && commitError === null) {
       commit(s, final);

@@ -1,43 +1,83 @@
 // Runs the units' agents until the model is quiescent: each unit in turn asks the resolver
 // (resolver.ts) for its next operation and performs it, until no unit has anything to do.
 // Juju runs the units' agents at once, so it promises no order between units; here they take
-// turns, each until it is idle, in an order drawn from the seed (seed.ts) every round, as the
-// order in which a unit visits its relations is.
+// turns, each until it is idle, in an order drawn from the seed (seed.ts) every settle step, as
+// the order in which a unit visits its relations is. A unit's agent claims a vacant leadership
+// lease when its turn comes (leadership.ts).
 import { beforeHook, recordHookEnd, recordHookSkipped, removeUnit } from "./hook-effects.ts";
 import { startRetry } from "./hook-retry.ts";
+import { claimVacantLease, expireReleasedLeases } from "./leadership.ts";
 import { compareUnits, isLeader } from "./model.ts";
-import { describeOperation, nextOperation, type Operation } from "./resolver.ts";
+import {
+  describeOperation,
+  nextOperation,
+  nextOperationBeforeAction,
+  type Operation,
+} from "./resolver.ts";
 import { runHookProcess, type Paths, type RunOutcome } from "./runner.ts";
 import { shuffled } from "./seed.ts";
-import { readState, updateState, type HookRequest } from "./state.ts";
+import { readState, updateState, type HookRequest, type State } from "./state.ts";
 import { unsettledMessage } from "./unsettled.ts";
 
+type Resolve = (state: State, unit: string, random: () => number) => Operation | null;
+
 export class Sequencer {
+  private performed = 0;
+
   constructor(
     private readonly paths: Paths,
     private readonly random: () => number,
     private readonly maxHooks = 1000,
   ) {}
 
-  /** Every unit runs what it owes, in turns, until none owes anything. */
+  /** Every unit runs what it owes, step after step, until none owes anything. */
   async settle(): Promise<void> {
-    let performed = 0;
+    this.performed = 0;
+    while (await this.nextStep()) {
+      /* another step */
+    }
+  }
+
+  /**
+   * One settle step: each unit in turn, in an order drawn from the seed, runs what it owes until
+   * it is idle. Leases released during the previous step have expired when it starts. False
+   * when nothing happened.
+   */
+  async step(): Promise<boolean> {
+    this.performed = 0;
+    return this.nextStep();
+  }
+
+  /**
+   * The unit does what its resolver ranks above an action `juju run` queued for it, so that the
+   * action can run next (resolver.ts nextOperationBeforeAction). The other units wait.
+   */
+  async prepareForAction(unit: string): Promise<void> {
+    this.performed = 0;
+    await this.takeTurn(unit, nextOperationBeforeAction);
+  }
+
+  private async nextStep(): Promise<boolean> {
+    updateState(this.paths.dir, expireReleasedLeases);
+    let progressed = false;
+    const units = Object.keys(readState(this.paths.dir).units).sort(compareUnits);
+    for (const unit of shuffled(units, this.random)) {
+      if (await this.takeTurn(unit, nextOperation)) progressed = true;
+    }
+    return progressed;
+  }
+
+  private async takeTurn(unit: string, resolve: Resolve): Promise<boolean> {
+    let progressed = updateState(this.paths.dir, (s) => claimVacantLease(s, unit));
     for (;;) {
-      let progressed = false;
-      const units = Object.keys(readState(this.paths.dir).units).sort(compareUnits);
-      for (const unit of shuffled(units, this.random)) {
-        for (;;) {
-          const op = updateState(this.paths.dir, (s) => nextOperation(s, unit, this.random));
-          if (op === null) break;
-          if (++performed > this.maxHooks) {
-            const next = describeOperation(unit, op);
-            throw new Error(unsettledMessage(readState(this.paths.dir), this.maxHooks, next));
-          }
-          await this.perform(unit, op);
-          progressed = true;
-        }
+      const op = updateState(this.paths.dir, (s) => resolve(s, unit, this.random));
+      if (op === null) return progressed;
+      if (++this.performed > this.maxHooks) {
+        const next = describeOperation(unit, op);
+        throw new Error(unsettledMessage(readState(this.paths.dir), this.maxHooks, next));
       }
-      if (!progressed) return;
+      await this.perform(unit, op);
+      progressed = true;
     }
   }
 

@@ -49,6 +49,11 @@ export const ApplicationSchema = z.object({
    * leader-settings-changed (internal/worker/uniter/remotestate/watcher.go).
    */
   leaderSettingsVersion: z.number().int().default(1),
+  /**
+   * The leader's unit is gone and its lease not yet expired: nobody may claim it before the next
+   * settle step (leadership.ts).
+   */
+  leaseExpiring: z.boolean().default(false),
 });
 export type Application = z.infer<typeof ApplicationSchema>;
 
@@ -193,6 +198,8 @@ export const HookContextSchema = z.object({
   charmState: Bag.nullable().default(null),
   /** A state-set or state-delete changed charmState (HookContext.charmStateCacheDirty). */
   charmStateDirty: z.boolean().default(false),
+  /** A leadership check in this context said no, so every later one does (leadership.ts). */
+  notLeader: z.boolean().optional(),
   toolCalls: z.array(z.array(z.string())),
 });
 export type HookContext = z.infer<typeof HookContextSchema>;
@@ -205,6 +212,18 @@ export const FaultSchema = z.object({
   stderr: z.string(),
 });
 export type Fault = z.infer<typeof FaultSchema>;
+
+/**
+ * Once a unit of app has made a call of tool (whose joined args contain argsContains), the lease
+ * passes to `to`, or with null to nobody until the next settle step.
+ */
+export const LeadershipMoveSchema = z.object({
+  app: z.string(),
+  tool: z.string(),
+  argsContains: z.string().optional(),
+  to: z.string().nullable(),
+});
+export type LeadershipMove = z.infer<typeof LeadershipMoveSchema>;
 
 /** One hook or action that ran, in the order they ran. */
 export const HookLogEntrySchema = HookContextSchema.pick({
@@ -235,6 +254,8 @@ export const StateSchema = z.object({
   /** Virtual milliseconds; only advanceTime() moves it, so no test waits for a retry. */
   clock: z.number().default(0),
   automaticallyRetryHooks: z.boolean().default(true),
+  /** Leadership moves a test asked for in the middle of a hook (leadership.ts). */
+  leadershipMoves: z.array(LeadershipMoveSchema).default([]),
 });
 export type State = z.infer<typeof StateSchema>;
 
@@ -254,6 +275,7 @@ export function emptyState(modelName: string, uuid: string): State {
     removedUnits: {},
     clock: 0,
     automaticallyRetryHooks: true,
+    leadershipMoves: [],
   };
 }
 

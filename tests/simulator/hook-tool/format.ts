@@ -53,7 +53,14 @@ function goJsonString(value: string): string {
 export function goJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "string") return goJsonString(value);
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "null";
+  if (typeof value === "bigint") return String(value);
+  if (typeof value === "number") {
+    if (Number.isFinite(value)) return String(value);
+    // encoding/json refuses them: json.UnsupportedValueError with strconv's 'g' text.
+    throw new Error(
+      `json: unsupported value: ${Number.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf"}`,
+    );
+  }
   if (typeof value === "boolean") return value ? "true" : "false";
   if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
   if (typeof value === "object") {

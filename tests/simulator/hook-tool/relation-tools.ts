@@ -2,6 +2,7 @@
 import { appOf, getRelation, isLeader, localEnd, remoteEnd, unitRelation } from "../model.ts";
 import { memberSettings } from "../relation-cache.ts";
 import type { Relation, RelationView } from "../state.ts";
+import { contextIsLeader } from "../leadership.ts";
 import { checkEmpty, goQuote, parseFlags, UsageError, type FlagDef } from "./flags.ts";
 import { formatFlags, output } from "./format.ts";
 import { parseKeyValues, parseSettingsFile, readSettingsSource } from "./keyvalues.ts";
@@ -133,7 +134,8 @@ function readSettings(env: ToolEnv, relation: Relation, target: string, applicat
   const app = appOf(unit);
   const pending = env.ctx.pending[String(relation.id)] ?? { unit: {}, app: {} };
   if (target === unit) return withPending(relation.unitData[unit], pending.unit);
-  if (target === app && isLeader(env.state, unit)) {
+  // relation-get asks the context (ctx.IsLeader), whose "no" stays for the rest of the hook.
+  if (target === app && contextIsLeader(env.state, env.ctx)) {
     return withPending(relation.appData[app], pending.app);
   }
   if (application) return readAppSettings(relation, unit, target);
@@ -186,7 +188,7 @@ export const relationSet: Tool = (args, env) => {
   for (const [k, v] of overrides) settings.set(k, v);
 
   const application = parsed.values.get("app") === true;
-  if (application && !isLeader(env.state, env.ctx.unit)) {
+  if (application && !contextIsLeader(env.state, env.ctx)) {
     throw new RunError("cannot write relation settings");
   }
   const pending = (env.ctx.pending[String(relation.id)] ??= { unit: {}, app: {} });

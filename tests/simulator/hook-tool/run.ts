@@ -1,5 +1,7 @@
 // The server side of one hook-tool call (what jujuc's Jujuc.Main does): find the context,
 // record the call, apply injected faults, run the command, map errors to exit codes.
+import { moveLeadershipOnCall } from "../leadership.ts";
+import type { HookContext, State } from "../state.ts";
 import { updateState } from "../state-store.ts";
 import { HelpRequested, UsageError } from "./flags.ts";
 import { actionFail, actionGet, actionLog, actionSet } from "./action-tools.ts";
@@ -74,33 +76,40 @@ export function runTool(request: ToolRequest): ToolResponse {
   return updateState(request.dir, (state) => {
     const ctx = state.contexts[request.contextId];
     if (!ctx) return failure(1, `bad request: unknown context "${request.contextId}"`);
-    ctx.toolCalls.push([request.name, ...request.args]);
-
-    const haystack = request.args.join(" ");
-    const fault = state.faults.find(
-      (f) =>
-        f.tool === request.name &&
-        f.times > 0 &&
-        (f.argsContains === undefined || haystack.includes(f.argsContains)),
-    );
-    if (fault) {
-      fault.times -= 1;
-      return { code: fault.exitCode, stdout: "", stderr: fault.stderr };
-    }
-
-    const tool = TOOLS[request.name];
-    if (!tool) return failure(1, `bad request: unknown command "${request.name}"`);
-    try {
-      const out = tool(request.args, { state, ctx, cwd: request.cwd, stdin: request.stdin });
-      return { code: 0, stdout: out.stdout, stderr: out.stderr ?? "" };
-    } catch (error) {
-      // Leaves the state unwritten, so the call is recorded once, when it comes back with stdin.
-      if (error instanceof StdinRequired) throw error;
-      if (error instanceof HelpRequested) {
-        return { code: 0, stdout: `Usage: ${request.name} [options] [args...]\n`, stderr: "" };
-      }
-      const message = error instanceof Error ? error.message : String(error);
-      return failure(error instanceof UsageError ? 2 : 1, message);
-    }
+    const response = answerCall(state, ctx, request);
+    // After the call, so that the hook has acted on what the call told it.
+    moveLeadershipOnCall(state, ctx, request.name, request.args);
+    return response;
   });
+}
+
+function answerCall(state: State, ctx: HookContext, request: ToolRequest): ToolResponse {
+  ctx.toolCalls.push([request.name, ...request.args]);
+
+  const haystack = request.args.join(" ");
+  const fault = state.faults.find(
+    (f) =>
+      f.tool === request.name &&
+      f.times > 0 &&
+      (f.argsContains === undefined || haystack.includes(f.argsContains)),
+  );
+  if (fault) {
+    fault.times -= 1;
+    return { code: fault.exitCode, stdout: "", stderr: fault.stderr };
+  }
+
+  const tool = TOOLS[request.name];
+  if (!tool) return failure(1, `bad request: unknown command "${request.name}"`);
+  try {
+    const out = tool(request.args, { state, ctx, cwd: request.cwd, stdin: request.stdin });
+    return { code: 0, stdout: out.stdout, stderr: out.stderr ?? "" };
+  } catch (error) {
+    // Leaves the state unwritten, so the call is recorded once, when it comes back with stdin.
+    if (error instanceof StdinRequired) throw error;
+    if (error instanceof HelpRequested) {
+      return { code: 0, stdout: `Usage: ${request.name} [options] [args...]\n`, stderr: "" };
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    return failure(error instanceof UsageError ? 2 : 1, message);
+  }
 }

@@ -1,13 +1,6 @@
 // Tools about the unit and its application: status, log, leadership, config, version.
-import {
-  appOf,
-  effectiveConfig,
-  getApp,
-  getRelation,
-  getUnit,
-  isLeader,
-  relationKey,
-} from "../model.ts";
+import { appOf, effectiveConfig, getApp, getRelation, getUnit, relationKey } from "../model.ts";
+import { contextIsLeader } from "../leadership.ts";
 import type { Status } from "../state.ts";
 import { checkEmpty, goQuote, parseFlags, UsageError } from "./flags.ts";
 import { formatFlags, formatName, output } from "./format.ts";
@@ -28,7 +21,7 @@ export const statusSet: Tool = (args, env) => {
   checkEmpty(rest);
   const next: Status = { status, message, data: {} };
   if (parsed.values.get("application") === true) {
-    if (!isLeader(env.state, env.ctx.unit)) throw new RunError("this unit is not the leader");
+    if (!contextIsLeader(env.state, env.ctx)) throw new RunError("this unit is not the leader");
     getApp(env.state, appOf(env.ctx.unit)).status = next;
   } else {
     const unit = getUnit(env.state, env.ctx.unit);
@@ -54,7 +47,7 @@ export const statusGet: Tool = (args, env) => {
   checkEmpty(parsed.args);
   const unit = getUnit(env.state, env.ctx.unit);
   if (parsed.values.get("application") === true) {
-    if (!isLeader(env.state, unit.name)) {
+    if (!contextIsLeader(env.state, env.ctx)) {
       throw new RunError("finding application status: this unit is not the leader");
     }
     const app = getApp(env.state, unit.app);
@@ -111,7 +104,7 @@ export const jujuLog: Tool = (args, env) => {
 export const isLeaderTool: Tool = (args, env) => {
   const parsed = parseFlags(args, formatFlags());
   checkEmpty(parsed.args);
-  return { stdout: output(parsed, env.cwd, isLeader(env.state, env.ctx.unit)) };
+  return { stdout: output(parsed, env.cwd, contextIsLeader(env.state, env.ctx)) };
 };
 
 export const configGet: Tool = (args, env) => {
@@ -153,7 +146,7 @@ export const leaderGet: Tool = (args, env) => {
 export const leaderSet: Tool = (args, env) => {
   const parsed = parseFlags(args, []);
   const settings = parseKeyValues(parsed.args);
-  if (!isLeader(env.state, env.ctx.unit)) {
+  if (!contextIsLeader(env.state, env.ctx)) {
     throw new RunError("cannot write leadership settings: cannot write settings: not the leader");
   }
   const app = getApp(env.state, appOf(env.ctx.unit));
