@@ -87,7 +87,7 @@ class Sequence {
   }
 
   get leader(): string | null {
-    return this.sim.state().applications[OPERATOR]?.leader ?? null;
+    return this.sim.leader(OPERATOR);
   }
 
   /** One step, chosen at random among those that make sense now. */
@@ -101,13 +101,20 @@ class Sequence {
         "remove a requirer unit",
         () => this.removeRequirerUnit(),
       ],
-      [this.requirers.length > 0 ? 8 : 0, "write requests", () => this.writeRequests()],
+      [this.requirers.length > 0 ? 8 : 0, "write requests", async () => this.writeRequests()],
       [this.requirers.length > 0 ? 6 : 0, "provide-certificate", () => this.provide()],
       [this.requirers.length > 0 ? 2 : 0, "provide-certificates", () => this.provideBatch()],
       [this.requirers.length > 0 ? 2 : 0, "revoke-certificate", () => this.revoke()],
       [this.requirers.length > 0 ? 2 : 0, "reject-certificate-request", () => this.reject()],
       [2, "change the config", () => this.changeConfig()],
       [1, "move leadership", () => this.moveLeadership()],
+      [
+        this.requirers.length > 0 ? 3 : 0,
+        "an action before the hooks of a change",
+        () => this.actBeforeHooks(),
+      ],
+      [this.requirers.length > 0 ? 1 : 0, "leadership moves mid-hook", () => this.moveMidHook()],
+      [1, "remove the leader's unit", () => this.replaceLeaderUnit()],
       [1, "fail a hook and resolve it", () => this.failAndResolve()],
       [1, "upgrade-charm", () => this.upgrade()],
     ];
@@ -125,11 +132,15 @@ class Sequence {
     throw new Error("no step drawn");
   }
 
-  private async addRequirer(): Promise<void> {
+  private async addRequirer(options: { settle?: boolean } = {}): Promise<void> {
     const app = `req-${String.fromCharCode(97 + (this.nextApp++ % 26))}${this.nextApp > 26 ? this.nextApp : ""}`;
     const units = 1 + Math.floor(this.random() * 3);
-    await this.sim.deploy(app, SILENT_REQUIRER, { units });
-    const relationId = await this.sim.integrate(`${OPERATOR}:certificates`, `${app}:certificates`);
+    await this.sim.deploy(app, SILENT_REQUIRER, { units, ...options });
+    const relationId = await this.sim.integrate(
+      `${OPERATOR}:certificates`,
+      `${app}:certificates`,
+      options,
+    );
     const version = this.pick(LIBRARY_VERSIONS);
     this.requirers.push({
       app,
@@ -162,7 +173,7 @@ class Sequence {
   }
 
   /** A unit (or the app) asks for a new set: some kept, some withdrawn, some new. */
-  private async writeRequests(): Promise<void> {
+  private writeRequests(): void {
     const requirer = this.pick(this.requirers);
     const owner = requirer.appMode ? requirer.app : this.pick(requirer.units);
     const csrs = POOL.filter(() => this.chance(0.15)).map(({ csr }) => csr);
@@ -231,7 +242,7 @@ class Sequence {
     });
   }
 
-  private async changeConfig(): Promise<void> {
+  private async changeConfig(options: { settle?: boolean } = {}): Promise<void> {
     const change = this.pick(["policy", "expiry", "bundle"] as const);
     const values: Record<string, unknown> =
       change === "policy"
@@ -239,7 +250,61 @@ class Sequence {
         : change === "expiry"
           ? { "expiry-warning-days": this.pick([0, 30, 100, 3650]) }
           : { "trusted-certificate-bundle": this.pick([null, ca.pem]) };
-    await this.sim.config(OPERATOR, values);
+    await this.sim.config(OPERATOR, values, options);
+  }
+
+  /**
+   * Something changes and, before any hook has run for it, the operator runs an action: Juju's
+   * resolver takes the action first (internal/worker/uniter/resolver.go).
+   */
+  private async actBeforeHooks(): Promise<void> {
+    const change = this.pick(["requests", "requirer", "unit", "config"] as const);
+    if (change === "requests") this.writeRequests();
+    else if (change === "requirer") await this.addRequirer({ settle: false });
+    else if (change === "unit") {
+      const requirer = this.pick(this.requirers);
+      requirer.units.push(await this.sim.addUnit(requirer.app, { settle: false }));
+    } else await this.changeConfig({ settle: false });
+    tallies.add(`queued before an action: ${change}`);
+    const action = this.pick([
+      () => this.provide(),
+      () => this.provideBatch(),
+      () => this.revoke(),
+      () => this.reject(),
+    ]);
+    await action();
+  }
+
+  /** The lease passes to the other unit (or to nobody) while the leader's hook runs. */
+  private async moveMidHook(): Promise<void> {
+    const leader = this.leader;
+    if (leader === null) return;
+    const others = this.operatorUnits.filter((unit) => unit !== leader);
+    this.sim.moveLeadershipOnToolCall({
+      app: OPERATOR,
+      tool: this.pick(["relation-get", "state-get", "status-set"]),
+      to: this.chance(0.7) ? this.pick(others) : null,
+    });
+    this.writeRequests();
+    await this.sim.settle();
+    await this.resolveErrors();
+  }
+
+  /** The leader's unit goes (nobody leads for a while) and a new unit takes its place. */
+  private async replaceLeaderUnit(): Promise<void> {
+    const leader = this.leader;
+    if (leader === null) return;
+    this.operatorUnits.splice(this.operatorUnits.indexOf(leader), 1);
+    await this.sim.removeUnit(leader);
+    this.operatorUnits.push(await this.sim.addUnit(OPERATOR));
+  }
+
+  private async resolveErrors(): Promise<void> {
+    for (const unit of this.operatorUnits) {
+      if (this.sim.agentStatus(unit).status !== "error") continue;
+      tallies.add("hooks failed and resolved");
+      await this.sim.resolve(unit);
+    }
   }
 
   private async moveLeadership(): Promise<void> {
@@ -258,11 +323,7 @@ class Sequence {
     await this.sim.settle();
     // A fault no hook met must not fire later, in the check.
     this.sim.clearFaults();
-    for (const unit of this.operatorUnits) {
-      if (this.sim.agentStatus(unit).status !== "error") continue;
-      tallies.add("hooks failed and resolved");
-      await this.sim.resolve(unit);
-    }
+    await this.resolveErrors();
   }
 
   private async writeRequestsOf(requirer: Requirer): Promise<void> {
@@ -367,7 +428,9 @@ describe("the kept summary against a full look, on random sequences", () => {
           throw error;
         }
       }
-      t.diagnostic(`${sim.hookLog().length} hooks and actions ran in ${Date.now() - started} ms; state ${JSON.stringify(sim.state()).length} bytes; test process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`);
+      t.diagnostic(
+        `${sim.hookLog().length} hooks and actions ran in ${Date.now() - started} ms; state ${JSON.stringify(sim.state()).length} bytes; test process CPU ${Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000)} ms`,
+      );
       if (n === sequences - 1) report(t, "summary model", tallies);
     });
   }

@@ -15,31 +15,27 @@ const trusted: StateParser = (raw) => raw as State;
 const statePath = (dir: string): string => join(dir, "state.json");
 
 interface Held {
-  /** The state as JSON: every read parses its own copy, so no caller shares an object. */
-  text: string;
+  /** The live state: changed in place by updateState, copied for every readState. */
+  state: State;
   /** Changed since it was last written to the file. */
   dirty: boolean;
 }
 
 const held = new Map<string, Held>();
 
-function heldText(dir: string): string {
+function heldState(dir: string, parse: StateParser): Held {
   let entry = held.get(dir);
   if (entry === undefined) {
-    entry = { text: readFileSync(statePath(dir), "utf8"), dirty: false };
+    entry = { state: parse(JSON.parse(readFileSync(statePath(dir), "utf8"))), dirty: false };
     held.set(dir, entry);
   }
-  return entry.text;
-}
-
-export function readState(dir: string, parse: StateParser = trusted): State {
-  return parse(JSON.parse(heldText(dir)));
+  return entry;
 }
 
 let flushOnExit = false;
 
-export function writeState(dir: string, state: State): void {
-  held.set(dir, { text: JSON.stringify(state), dirty: true });
+function markDirty(entry: Held): void {
+  entry.dirty = true;
   if (!flushOnExit) {
     flushOnExit = true;
     process.once("exit", () => {
@@ -48,28 +44,40 @@ export function writeState(dir: string, state: State): void {
   }
 }
 
+/** A copy of the state, the caller's to keep or change: later changes do not reach it. */
+export function readState(dir: string, parse: StateParser = trusted): State {
+  return JSON.parse(JSON.stringify(heldState(dir, parse).state)) as State;
+}
+
+export function writeState(dir: string, state: State): void {
+  const entry: Held = { state: JSON.parse(JSON.stringify(state)) as State, dirty: false };
+  held.set(dir, entry);
+  markDirty(entry);
+}
+
 /** Writes the model's file if it changed since it was last written (atomically, by rename). */
 export function flushState(dir: string): void {
   const entry = held.get(dir);
   if (entry === undefined || !entry.dirty) return;
   mkdirSync(dir, { recursive: true });
   const tmp = `${statePath(dir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(JSON.parse(entry.text), null, 1));
+  writeFileSync(tmp, JSON.stringify(entry.state, null, 1));
   renameSync(tmp, statePath(dir));
   entry.dirty = false;
 }
 
 /**
- * Read, change and write the state; fn's return value is passed through. One process drives a
- * model at a time, and this runs to the end before anything else in it, so no lock is needed.
+ * Changes the state in place; fn's return value is passed through. One process drives a model
+ * at a time, and this runs to the end before anything else in it, so no lock is needed. What fn
+ * returns is live: a caller keeps plain values from it, not parts of the state.
  */
 export function updateState<T>(
   dir: string,
   fn: (state: State) => T,
   parse: StateParser = trusted,
 ): T {
-  const state = readState(dir, parse);
-  const result = fn(state);
-  writeState(dir, state);
+  const entry = heldState(dir, parse);
+  const result = fn(entry.state);
+  markDirty(entry);
   return result;
 }

@@ -1,11 +1,11 @@
-// The simulated model, kept in <simDir>/state.json so that the hook-tool processes and the
-// simulator share it (state-store.ts reads and writes it under a lock). The simulator checks
-// the file against this schema every time it reads it.
+// The simulated model, held by the process that drives it and kept in <simDir>/state.json
+// between processes (state-store.ts). The simulator checks what it writes and what it loads
+// from the file against this schema.
 import { z } from "zod";
 import {
   readState as readStoredState,
   updateState as updateStoredState,
-  writeState,
+  writeState as writeStoredState,
   type StateParser,
 } from "./state-store.ts";
 
@@ -289,4 +289,7 @@ export function updateState<T>(dir: string, fn: (state: State) => T): T {
   return updateStoredState(dir, fn, parseState);
 }
 
-export { writeState };
+/** Replaces the whole state, checked against the schema (its defaults filled in). */
+export function writeState(dir: string, state: State): void {
+  writeStoredState(dir, StateSchema.parse(state));
+}

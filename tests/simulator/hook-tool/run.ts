@@ -104,8 +104,12 @@ function answerCall(state: State, ctx: HookContext, request: ToolRequest): ToolR
     const out = tool(request.args, { state, ctx, cwd: request.cwd, stdin: request.stdin });
     return { code: 0, stdout: out.stdout, stderr: out.stderr ?? "" };
   } catch (error) {
-    // Leaves the state unwritten, so the call is recorded once, when it comes back with stdin.
-    if (error instanceof StdinRequired) throw error;
+    // The call comes back with stdin (jujuc re-sends it): record it then, once. Nothing else
+    // changed before a tool asks for its stdin.
+    if (error instanceof StdinRequired) {
+      ctx.toolCalls.pop();
+      throw error;
+    }
     if (error instanceof HelpRequested) {
       return { code: 0, stdout: `Usage: ${request.name} [options] [args...]\n`, stderr: "" };
     }
