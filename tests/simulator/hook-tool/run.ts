@@ -2,7 +2,7 @@
 // record the call, apply injected faults, run the command, map errors to exit codes.
 import { moveLeadershipOnCall } from "../leadership.ts";
 import type { HookContext, State } from "../state.ts";
-import { updateState } from "../state-store.ts";
+import { updateStateInCall } from "../state-store.ts";
 import { HelpRequested, UsageError } from "./flags.ts";
 import { actionFail, actionGet, actionLog, actionSet } from "./action-tools.ts";
 import {
@@ -73,7 +73,7 @@ const failure = (code: number, message: string): ToolResponse => ({
 });
 
 export function runTool(request: ToolRequest): ToolResponse {
-  return updateState(request.dir, (state) => {
+  return updateStateInCall(request.dir, (state) => {
     const ctx = state.contexts[request.contextId];
     if (!ctx) return failure(1, `bad request: unknown context "${request.contextId}"`);
     const response = answerCall(state, ctx, request);
