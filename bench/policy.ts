@@ -29,7 +29,7 @@ export function benchPolicy(model: BenchModel): string {
 const LABELS = {
   none: "no policy",
   reject: "enforcement: reject",
-  cold: "enforcement: reject, first hook after a policy change",
+  cold: "enforcement: reject, the charm directory's policy files gone",
 } as const;
 
 /** What hooks keep in the charm directory under a policy (src/charm/policy-*.ts). */
@@ -89,6 +89,8 @@ export async function measurePolicy(
   runInProcess: InProcess,
   reps: number,
 ): Promise<PolicyResult> {
+  // Both in steady state: a full look has kept the summary, before and after the policy is set.
+  await settle(tools, model, "policy-none-settle");
   const plain = tools.answer(model.sim.state(), model.leader, "policy-none");
   const refusals = await applyPolicy(tools, model);
   const rejecting = tools.answer(model.sim.state(), model.leader, "policy-reject");
@@ -114,7 +116,8 @@ export async function measurePolicy(
     for (let rep = 0; rep < reps; rep++) {
       series.none.push(await runInProcess(tools, plain, event, `${event.name}, no policy`));
       series.reject.push(await runInProcess(tools, rejecting, event, `${event.name}, reject`));
-      // The first hook after the policy changed: nothing kept yet (it keeps it for the next).
+      // As on a new pod (Kubernetes): the policy's document and verdicts kept in the charm
+      // directory are gone; the summary in charm state is not.
       forget(tools);
       series.cold.push(await runInProcess(tools, rejecting, event, `${event.name}, reject, cold`));
     }

@@ -1,7 +1,7 @@
 // `npm run bench:profile -- [--csrs=2000] [--op=update-status] [--reps=5] [--no-profile]
 // [--node-flags="..."] [--node=path] [--policy]`: the charm's own time on one dispatch of the benchmark's
-// model (under the in-process runner of bench/inprocess-entry.ts; with --policy, under the bench's
-// reject policy), with a V8 CPU
+// model in steady state, the summary kept (under the in-process runner of bench/inprocess-entry.ts;
+// with --policy, under the bench's reject policy), with a V8 CPU
 // profile of the last run and the functions that cost the most. For finding where a target is
 // missed; `npm run bench` is what measures.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { fakeTools, runFake, type EventSpec } from "./fake-tools.ts";
 import { median } from "./measure.ts";
 import { buildModel, CHARM_DIR } from "./model.ts";
 import { applyPolicy } from "./policy.ts";
+import { keepSummary } from "./settle.ts";
 
 const option = (name: string, fallback: string): string =>
   process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -48,7 +49,10 @@ const tools = fakeTools();
 const profiles = mkdtempSync(join(tmpdir(), "bench-profile-"));
 try {
   // With --policy, the model's requests under the bench's `enforcement: reject` policy.
+  // Steady state: the summary kept, as after the leader's leader-elected (with --policy, as after
+  // the config-changed that set it).
   if (process.argv.includes("--policy")) await applyPolicy(tools, model);
+  else await keepSummary(tools, model, "profile-summary");
   const answers = tools.answer(model.sim.state(), model.leader, "profile");
   const event: EventSpec = opName.startsWith("get-")
     ? { unit: model.leader, name: opName, action: { params: {} } }
