@@ -249,7 +249,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P26",
-    file: "src/charm/relation-reconcile.ts",
+    file: "src/charm/refusals.ts",
     find: "published.rejections.filter((entry) => entry.reason !== POLICY_REASON);",
     replace: "[];",
     defect:

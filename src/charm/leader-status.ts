@@ -1,12 +1,12 @@
 import type { Status } from "../juju/index.ts";
 import type { ConfigReading } from "./config.ts";
 import { expiryMessage, summarizeExpiry } from "./expiry.ts";
-import { overBudgetMessage } from "./relation-reconcile.ts";
 import type { PolicyState } from "./signing-policy.ts";
 import {
   NO_RELATION_MESSAGE,
   joinStatus,
   outstandingMessage,
+  overBudgetMessage,
   policyRefusedMessage,
 } from "./status.ts";
 import type { RelationSummary } from "./summary/relation-summary.ts";

@@ -1,7 +1,7 @@
 import type { LocatedRequest } from "./requests.ts";
-import { keepRefusals, operatorRefusalsOnly, type Refusals } from "./relation-reconcile.ts";
+import { keepRefusals, operatorRefusalsOnly, type Refusals } from "./refusals.ts";
 import type { CharmFiles, PolicyState } from "./signing-policy.ts";
-import type { BreaksPolicy } from "./summary/relation-summary.ts";
+import type { BreaksPolicy } from "./summary/summarize.ts";
 
 /** How a hook applies the signing policy to the requests it reads. */
 export interface PolicyInHooks {

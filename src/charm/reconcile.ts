@@ -3,11 +3,10 @@ import { readConfig } from "./config.ts";
 import { CERTIFICATES_ENDPOINT, TRUST_ENDPOINT } from "./endpoints.ts";
 import { leaderStatus } from "./leader-status.ts";
 import { policyInHooks, type PolicyInHooks } from "./policy-in-hooks.ts";
-import { reconcileRelation } from "./relation-reconcile.ts";
 import { charmFiles, loadPolicy, policyBasis } from "./signing-policy.ts";
 import { NON_LEADER_MESSAGE } from "./status.ts";
 import { KeptSummary, type SummaryBasis } from "./summary/kept-summary.ts";
-import { summarizeRelation, type RelationSummary } from "./summary/relation-summary.ts";
+import type { RelationSummary } from "./summary/relation-summary.ts";
 import { reconcileTrustBundle, trustBundleProblem } from "./trust-bundle.ts";
 
 /**
@@ -62,9 +61,20 @@ export async function reconcile(context: HookContext): Promise<void> {
     .relations(CERTIFICATES_ENDPOINT)
     .filter((relation) => !(isBroken(event) && relation.id === own?.relationId));
   const summaries = new Map<number, RelationSummary>();
+  const unread: Relation[] = [];
   for (const relation of relations) {
     const summary = fullLook || relation.id === own?.relationId ? undefined : kept.get(relation.id);
-    summaries.set(relation.id, summary ?? summarize(relation, context, judging, kept, fullLook));
+    if (summary === undefined) unread.push(relation);
+    else summaries.set(relation.id, summary);
+  }
+  if (unread.length > 0) {
+    // Only a hook that reads a relation loads what reads one (the X.509 checks, node:crypto).
+    const read = await relationReader(context, judging);
+    for (const relation of unread) {
+      const summary = read(relation);
+      summaries.set(relation.id, summary);
+      if (!fullLook) kept.put(relation.id, summary);
+    }
   }
   if (fullLook) kept.rebuild(basis, summaries, now.getTime());
   else kept.keepOnly(relations.map((relation) => relation.id));
@@ -78,20 +88,17 @@ export async function reconcile(context: HookContext): Promise<void> {
   model.setUnitStatus(status.status, status.message);
 }
 
-/** Reconciles one relation and returns its summary, kept unless a full look keeps them all. */
-function summarize(
-  relation: Relation,
+/** Reconciles one relation and returns its summary. */
+async function relationReader(
   { log }: HookContext,
   judging: PolicyInHooks,
-  kept: KeptSummary,
-  fullLook: boolean,
-): RelationSummary {
-  const summary = summarizeRelation(
-    reconcileRelation(relation, log, judging.refusals),
-    judging.breaksPolicy,
-  );
-  if (!fullLook) kept.put(relation.id, summary);
-  return summary;
+): Promise<(relation: Relation) => RelationSummary> {
+  const [{ reconcileRelation }, { summarizeRelation }] = await Promise.all([
+    import("./relation-reconcile.ts"),
+    import("./summary/summarize.ts"),
+  ]);
+  return (relation) =>
+    summarizeRelation(reconcileRelation(relation, log, judging.refusals), judging.breaksPolicy);
 }
 
 /** The relation of this hook when it is one of the endpoint's. */

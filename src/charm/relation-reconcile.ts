@@ -1,26 +1,12 @@
-import { POLICY_REASON, type RequestError } from "../interface/request-errors.ts";
+import type { RequestError } from "../interface/request-errors.ts";
 import type { Logger, Relation } from "../juju/index.ts";
 import { csrIdentity } from "./csr-identity.ts";
 import { DatabagBudgetError } from "./databag-budget.ts";
 import { answeredCsrs, readPublished, writePublished, type Published } from "./provided.ts";
+import { operatorRefusalsOnly, type Refusals } from "./refusals.ts";
 import type { RelationState } from "./relation-state.ts";
-import { readRelationRequests, type LocatedRequest } from "./requests.ts";
-
-/**
- * The refusals a relation should carry, given its requests and what else it holds. The
- * operator's own refusals are always kept as they are; the signing policy's are its to change.
- */
-export type Refusals = (
-  requests: readonly LocatedRequest[],
-  published: Published,
-) => RequestError[];
-
-/** No policy, or one that does not reject: any refusal the policy made earlier is withdrawn. */
-export const operatorRefusalsOnly: Refusals = (_, published) =>
-  published.rejections.filter((entry) => entry.reason !== POLICY_REASON);
-
-/** An invalid policy changes nothing already published. */
-export const keepRefusals: Refusals = (_, published) => published.rejections;
+import { readRelationRequests } from "./requests.ts";
+import { overBudgetMessage } from "./status.ts";
 
 /**
  * One relation's pass: drop answers nobody asks for any more, publish the refusals it should
@@ -84,11 +70,6 @@ function sameRefusals(a: readonly RequestError[], b: readonly RequestError[]): b
     })
   );
 }
-
-/** The status of a relation whose published data is at the size bound. */
-export const overBudgetMessage = (label: string): string =>
-  `Our data on ${label} is at the 8 MiB bound for one relation; ` +
-  "nothing more is written there (see juju debug-log)";
 
 /**
  * Writes the published data unless that would take the databag past the budget. Then nothing is

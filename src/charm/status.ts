@@ -18,6 +18,11 @@ export function policyRefusedMessage(count: number): string {
   return `${count} ${noun} refused by the signing policy`;
 }
 
+/** The status of a relation whose published data is at the size bound. */
+export const overBudgetMessage = (label: string): string =>
+  `Our data on ${label} is at the 8 MiB bound for one relation; ` +
+  "nothing more is written there (see juju debug-log)";
+
 /** Status parts in order, the absent ones left out: "No outstanding requests. 2 requests …". */
 export function joinStatus(parts: readonly (string | undefined)[]): string {
   return parts

@@ -1,4 +1,5 @@
-import { X509Certificate } from "node:crypto";
+import type * as Crypto from "node:crypto";
+import { createRequire } from "node:module";
 import { readOnly } from "./der.ts";
 import { CERTIFICATE, PemError, readPems, type PemBlock } from "./pem.ts";
 
@@ -33,7 +34,13 @@ export interface ParsedBundle {
   readonly duplicates: number;
 }
 
-function subjectOf(x509: X509Certificate): string {
+// Every hook checks the configured bundle; with none configured, node:crypto (5 ms to load) is
+// not needed, so it is loaded with the first certificate read.
+let crypto: typeof Crypto | undefined;
+const loadCrypto = (): typeof Crypto =>
+  (crypto ??= createRequire(import.meta.url)("node:crypto") as typeof Crypto);
+
+function subjectOf(x509: Crypto.X509Certificate): string {
   return x509.subject.split("\n").reverse().join(",");
 }
 
@@ -59,10 +66,10 @@ export function parseCertificateBundle(
       return;
     }
     seen.add(block.pem);
-    let x509: X509Certificate;
+    let x509: Crypto.X509Certificate;
     try {
       readOnly(block.der);
-      x509 = new X509Certificate(block.der);
+      x509 = new (loadCrypto().X509Certificate)(block.der);
     } catch {
       throw fail(`certificate ${i + 1} of ${blocks.length} is not a well-formed X.509 certificate`);
     }

@@ -7,11 +7,8 @@ import type { RelationState } from "../relation-state.ts";
 import { readRelationRequests } from "../requests.ts";
 import { loadPolicy, policyBasis, type PolicyState } from "../signing-policy.ts";
 import { KeptSummary } from "../summary/kept-summary.ts";
-import {
-  summarizeRelation,
-  type BreaksPolicy,
-  type RelationSummary,
-} from "../summary/relation-summary.ts";
+import type { RelationSummary } from "../summary/relation-summary.ts";
+import { summarizeRelation, type BreaksPolicy } from "../summary/summarize.ts";
 import { trustBundleProblem } from "../trust-bundle.ts";
 
 /** What a relation asks and what we published on it, read without writing anything. */
