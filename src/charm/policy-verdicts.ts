@@ -66,13 +66,16 @@ const isStored = (value: unknown): value is Stored =>
  */
 export function openVerdicts(files: CharmFiles, policy: string, prune = true): Verdicts {
   const path = join(files.dir, FILE);
-  const earlier = files.fresh ? new Map<string, Stored>() : read(path, policy);
+  // Read when first needed: a hook that reads no relation judges nothing.
+  let earlier: Map<string, Stored> | undefined;
+  const earlierVerdicts = (): Map<string, Stored> =>
+    (earlier ??= files.fresh ? new Map<string, Stored>() : read(path, policy));
   const used = new Map<string, Stored>();
   let judgedNow = false;
   return {
     judge(request, judgeNow) {
       const key = keyOf(request);
-      const kept = earlier.get(key);
+      const kept = earlierVerdicts().get(key);
       if (kept !== undefined && isStored(kept)) {
         used.set(key, kept);
         return kept.map(([category, message]) => ({ category, message }));
@@ -86,8 +89,8 @@ export function openVerdicts(files: CharmFiles, policy: string, prune = true): V
       return violations;
     },
     save() {
-      if (!judgedNow && (!prune || used.size === earlier.size)) return;
-      const kept = prune ? used : new Map([...earlier, ...used]);
+      if (!judgedNow && (!prune || used.size === earlierVerdicts().size)) return;
+      const kept = prune ? used : new Map([...earlierVerdicts(), ...used]);
       try {
         const text = JSON.stringify({ policy, verdicts: Object.fromEntries(kept) });
         writeFileSync(`${path}.new`, text, { mode: 0o600 });
