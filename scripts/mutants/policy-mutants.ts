@@ -345,4 +345,12 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
     defect: "a kept verdict outlives the requirer changing is_ca for the same CSR",
     tests: KEPT,
   },
+  {
+    id: "P41",
+    file: "src/charm/policy-in-hooks.ts",
+    find: "breaksPolicy: (request) => violations(request).length > 0,",
+    replace: "breaksPolicy: undefined,",
+    defect: "under warn or refuse the status does not count the requests against the policy",
+    tests: [WIRING],
+  },
 ];
