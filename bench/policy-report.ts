@@ -37,7 +37,7 @@ export function policySection(result: PolicyResult | undefined): string[] {
     "allows every requirer its own names, a tenth of the applications may only have `{unit}` names (theirs are",
     "not), and CA requests are refused (ca: false). The hooks are in steady state: the policy's " +
       `${result.refusals} refusals are already in \`request_errors\`, and the verdicts and the policy's document an earlier hook`,
-    "kept in the charm directory are there (src/charm/policy-verdicts.ts, policy-cache.ts), and both models keep the",
+    "kept in the charm directory are there (src/charm/policy/verdicts.ts, document-cache.ts), and both models keep the",
     "summary in charm state (a full look ran after the policy was set), so update-status judges nothing and the",
     "relation hook judges only its relation's new requests, and neither writes. With the charm directory's files gone",
     "(a new pod on Kubernetes), a hook reads the YAML again and judges its relation afresh; it is shown apart. The",

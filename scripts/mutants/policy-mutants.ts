@@ -241,7 +241,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   // src/charm: the wiring
   {
     id: "P25",
-    file: "src/charm/policy-refusals.ts",
+    file: "src/charm/policy/refusals.ts",
     find: "if (!isPolicyRefusal(entry)) {\n      kept.push(entry);\n      continue;\n    }",
     replace: "if (!isPolicyRefusal(entry)) {\n      continue;\n    }",
     defect: "the policy's hooks remove the operator's own rejections",
@@ -258,7 +258,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P27",
-    file: "src/charm/policy-in-hooks.ts",
+    file: "src/charm/policy/in-hooks.ts",
     find: "return { refusals: keepRefusals, breaksPolicy: undefined, done: nothing };",
     replace: "return { refusals: operatorRefusalsOnly, breaksPolicy: undefined, done: nothing };",
     defect: "an invalid policy withdraws the refusals already published",
@@ -282,7 +282,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P30",
-    file: "src/charm/signing-policy.ts",
+    file: "src/charm/policy/signing-policy.ts",
     find: 'if (error instanceof PolicyError) return { kind: "invalid", problem: error.message };',
     replace: "if (error instanceof PolicyError) return NO_POLICY;",
     defect: "an invalid policy allows everything (as if none were set)",
@@ -298,7 +298,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P32",
-    file: "src/charm/policy-refusals.ts",
+    file: "src/charm/policy/refusals.ts",
     find: "categories.size === 1 && only !== undefined ? CODES[only] : OTHER_ERROR;",
     replace: "only !== undefined ? CODES[only] : OTHER_ERROR;",
     defect:
@@ -307,7 +307,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P33",
-    file: "src/charm/policy-in-hooks.ts",
+    file: "src/charm/policy/in-hooks.ts",
     find: 'if (policy.policy.enforcement !== "reject") {',
     replace: "if (false) {",
     defect: "refuse and warn publish request_errors as reject does",
@@ -315,7 +315,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P34",
-    file: "src/charm/policy-verdicts.ts",
+    file: "src/charm/policy/verdicts.ts",
     find: "stored.policy !== policy ||",
     replace: "",
     defect: "verdicts kept under another policy are trusted after the policy changed",
@@ -323,7 +323,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P35",
-    file: "src/charm/policy-cache.ts",
+    file: "src/charm/policy/document-cache.ts",
     find: "return entry.digest === digestOf(text) ? entry.document : undefined;",
     replace: "return entry.document;",
     defect: "the kept policy document is used although the policy text changed",
@@ -331,7 +331,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P36",
-    file: "src/charm/policy-verdicts.ts",
+    file: "src/charm/policy/verdicts.ts",
     find: "files.fresh ? new Map<string, Stored>() : read(path, policy)",
     replace: "read(path, policy)",
     defect: "verdicts kept before upgrade-charm are trusted after it",
@@ -339,7 +339,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P37",
-    file: "src/charm/policy-verdicts.ts",
+    file: "src/charm/policy/verdicts.ts",
     find: '${request.isCa ? "ca" : "leaf"}',
     replace: "",
     defect: "a kept verdict outlives the requirer changing is_ca for the same CSR",
@@ -347,7 +347,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   },
   {
     id: "P41",
-    file: "src/charm/policy-in-hooks.ts",
+    file: "src/charm/policy/in-hooks.ts",
     find: "breaksPolicy: (request) => violations(request).length > 0,",
     replace: "breaksPolicy: undefined,",
     defect: "under warn or refuse the status does not count the requests against the policy",

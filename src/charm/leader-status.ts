@@ -1,7 +1,7 @@
 import type { Status } from "../juju/index.ts";
 import type { ConfigReading } from "./config.ts";
 import { expiryMessage, summarizeExpiry } from "./expiry.ts";
-import type { PolicyState } from "./signing-policy.ts";
+import type { PolicyState } from "./policy/signing-policy.ts";
 import {
   NO_RELATION_MESSAGE,
   joinStatus,

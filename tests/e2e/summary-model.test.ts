@@ -57,8 +57,6 @@ interface Requirer {
   readonly asked: Map<string, string[]>;
 }
 
-type Bags = ReturnType<Simulator["state"]>["relations"];
-
 class Sequence {
   private readonly requirers: Requirer[] = [];
   private readonly operatorUnits: string[] = [];

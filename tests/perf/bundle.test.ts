@@ -34,10 +34,10 @@ describe("charm bundle start-up", () => {
     const isPolicyCode = (input: string): boolean =>
       input.startsWith("src/policy/") ||
       [
-        "src/charm/policy-judge.ts",
-        "src/charm/policy-refusals.ts",
-        "src/charm/policy-cache.ts",
-        "src/charm/policy-verdicts.ts",
+        "src/charm/policy/judge.ts",
+        "src/charm/policy/refusals.ts",
+        "src/charm/policy/document-cache.ts",
+        "src/charm/policy/verdicts.ts",
         "src/x509/csr-facts.ts",
         "src/x509/certificate-facts.ts",
         "node_modules/yaml/",

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { cachedDocument, rememberDocument } from "../../src/charm/policy-cache.ts";
-import { loadPolicy } from "../../src/charm/signing-policy.ts";
+import { cachedDocument, rememberDocument } from "../../src/charm/policy/document-cache.ts";
+import { loadPolicy } from "../../src/charm/policy/signing-policy.ts";
 import { HookTools, Model } from "../../src/juju/index.ts";
 
 /** A unit whose config-get answers this. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { openVerdicts } from "../../src/charm/policy-verdicts.ts";
+import { openVerdicts } from "../../src/charm/policy/verdicts.ts";
 import type { LocatedRequest } from "../../src/charm/requests.ts";
 import type { Violation } from "../../src/policy/policy.ts";
 

@@ -7,7 +7,7 @@ import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState } from "./relation-states.ts";
 import { detailFields, requestDetailer } from "./request-details.ts";
 import { fitRequestTable } from "./request-table.ts";
-import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../policy/signing-policy.ts";
 import { requestVerdicts } from "./policy-view.ts";
 import { fitInOneResult, lazily, requestView, setFittedResults } from "./request-view.ts";
 

@@ -3,7 +3,7 @@ import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts"
 import { pythonJsonDumps, type PythonJsonValue } from "../../interface/python-json.ts";
 import { parseCertificate } from "../../x509/certificate.ts";
 import { issuedTo } from "../relation-state.ts";
-import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../policy/signing-policy.ts";
 import { policyVerdicts, type PolicyVerdicts } from "./policy-view.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { fingerprintText, readIssuedFilters, type IssuedEntry } from "./issued-filters.ts";

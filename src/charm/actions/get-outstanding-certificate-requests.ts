@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { MAX_RESULT_VALUE_BYTES, type ActionContext } from "../../juju/index.ts";
 import { pythonJsonDumps } from "../../interface/python-json.ts";
 import { outstandingRequests } from "../relation-state.ts";
-import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../policy/signing-policy.ts";
 import { requestVerdicts } from "./policy-view.ts";
 import { requireLeader, selectRelations } from "./guards.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";

@@ -1,6 +1,6 @@
 import { ActionFailure } from "../../juju/index.ts";
 import type { LocatedRequest } from "../requests.ts";
-import { invalidPolicyMessage, type PolicyState } from "../signing-policy.ts";
+import { invalidPolicyMessage, type PolicyState } from "../policy/signing-policy.ts";
 
 // The signing policy's say on a certificate about to be provided: under warn it is provided and
 // the violations come back as warnings; under refuse and reject it is refused, every violation

@@ -1,7 +1,7 @@
 import type { PythonJsonValue } from "../../interface/python-json.ts";
 import type { Violation } from "../../policy/policy.ts";
 import type { LocatedRequest } from "../requests.ts";
-import type { PolicyState } from "../signing-policy.ts";
+import type { PolicyState } from "../policy/signing-policy.ts";
 
 // How the listings show the signing policy's verdict on each request or certificate: a `policy`
 // field in JSON (null with no policy) and, with a policy set, a POLICY column in text.

@@ -12,7 +12,7 @@ import { requireLeader, selectRelations } from "./guards.ts";
 import { recordIssued } from "./issued-names.ts";
 import { refreshStatus } from "./relation-states.ts";
 import { requesterResult } from "./request-view.ts";
-import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../policy/signing-policy.ts";
 import { judgeCertificate, requireUsablePolicy } from "./policy-check.ts";
 
 const UNIT_NAME = /^[a-z][a-z0-9-]*\/\d+$/;

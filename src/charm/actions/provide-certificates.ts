@@ -23,7 +23,7 @@ import { checkBatchCa, unmatchedCaReason } from "./misplaced.ts";
 import { findRequestsByKey, type KeyedRequest } from "./requests-by-key.ts";
 import { readRelationState, refreshStatus } from "./relation-states.ts";
 import { fitInOneResult, lazily, requesterView, setFittedResults } from "./request-view.ts";
-import { charmFiles, loadPolicy } from "../signing-policy.ts";
+import { charmFiles, loadPolicy } from "../policy/signing-policy.ts";
 import { judgeCertificate, requireUsablePolicy } from "./policy-check.ts";
 
 const params = z.object({

@@ -5,7 +5,7 @@ import { leaderStatus } from "../leader-status.ts";
 import { answeredCsrs, readPublished } from "../provided.ts";
 import type { RelationState } from "../relation-state.ts";
 import { readRelationRequests } from "../requests.ts";
-import { loadPolicy, policyBasis, type PolicyState } from "../signing-policy.ts";
+import { loadPolicy, policyBasis, type PolicyState } from "../policy/signing-policy.ts";
 import { KeptSummary } from "../summary/kept-summary.ts";
 import type { RelationSummary } from "../summary/relation-summary.ts";
 import { summarizeRelation, type BreaksPolicy } from "../summary/summarize.ts";
@@ -72,7 +72,7 @@ export async function refreshStatus(model: Model, log: Logger, reach: ActionReac
   model.setUnitStatus(status.status, status.message);
 }
 
-/** As the hooks judge it (policy-in-hooks.ts), without the verdicts they keep. */
+/** As the hooks judge it (policy/in-hooks.ts), without the verdicts they keep. */
 function judgeForStatus(policy: PolicyState): BreaksPolicy | undefined {
   if (policy.kind !== "valid" || policy.policy.enforcement === "reject") return undefined;
   return (request) => policy.judge.request(request).length > 0;

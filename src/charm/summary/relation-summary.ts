@@ -1,4 +1,3 @@
-
 /**
  * What the leader's status needs of one certificates relation, and nothing else: it is kept
  * between hooks, so that a hook of one relation, or update-status, need not read the others.

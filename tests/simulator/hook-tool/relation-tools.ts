@@ -1,5 +1,5 @@
 // relation-ids, relation-list, relation-get, relation-set and relation-model-get.
-import { appOf, getRelation, isLeader, localEnd, remoteEnd, unitRelation } from "../model.ts";
+import { appOf, getRelation, localEnd, remoteEnd, unitRelation } from "../model.ts";
 import { memberSettings } from "../relation-cache.ts";
 import type { Relation, RelationView } from "../state.ts";
 import { contextIsLeader } from "../leadership.ts";

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Violation } from "../policy/policy.ts";
-import type { LocatedRequest } from "./requests.ts";
+import type { Violation } from "../../policy/policy.ts";
+import type { LocatedRequest } from "../requests.ts";
 import type { CharmFiles } from "./signing-policy.ts";
 
 // Under `enforcement: reject` every hook judges every open request, thousands of them; a

@@ -1,4 +1,4 @@
-import type { Violation, ViolationCategory } from "../policy/policy.ts";
+import type { Violation, ViolationCategory } from "../../policy/policy.ts";
 import {
   DOMAIN_NOT_ALLOWED,
   IP_NOT_ALLOWED,
@@ -6,10 +6,10 @@ import {
   POLICY_REASON,
   WILDCARD_NOT_ALLOWED,
   type RequestError,
-} from "../interface/request-errors.ts";
-import { csrIdentity } from "./csr-identity.ts";
-import type { Published } from "./provided.ts";
-import type { LocatedRequest } from "./requests.ts";
+} from "../../interface/request-errors.ts";
+import { csrIdentity } from "../csr-identity.ts";
+import type { Published } from "../provided.ts";
+import type { LocatedRequest } from "../requests.ts";
 
 // enforcement: reject. The leader's hooks refuse each open request that breaks the policy in
 // `request_errors`, where charmlibs requirers (1.3+) read why, and withdraw a refusal once the

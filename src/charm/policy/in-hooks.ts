@@ -1,7 +1,7 @@
-import type { LocatedRequest } from "./requests.ts";
-import { keepRefusals, operatorRefusalsOnly, type Refusals } from "./refusals.ts";
+import type { LocatedRequest } from "../requests.ts";
+import { keepRefusals, operatorRefusalsOnly, type Refusals } from "../refusals.ts";
 import type { CharmFiles, PolicyState } from "./signing-policy.ts";
-import type { BreaksPolicy } from "./summary/summarize.ts";
+import type { BreaksPolicy } from "../summary/summarize.ts";
 
 /** How a hook applies the signing policy to the requests it reads. */
 export interface PolicyInHooks {
@@ -17,7 +17,7 @@ const nothing = (): void => undefined;
 
 /**
  * With no policy or an invalid one, no request is judged. Otherwise each request is judged once
- * under the policy's text, and the verdict kept in the charm directory (policy-verdicts.ts): a
+ * under the policy's text, and the verdict kept in the charm directory (verdicts.ts): a
  * hook of one relation judges only that relation's new requests. `everyRelation` says the hook
  * looks at every relation, so verdicts of requests no longer asked can go.
  */
@@ -32,7 +32,7 @@ export async function policyInHooks(
   if (policy.kind === "none") {
     return { refusals: operatorRefusalsOnly, breaksPolicy: undefined, done: nothing };
   }
-  const { openVerdicts } = await import("./policy-verdicts.ts");
+  const { openVerdicts } = await import("./verdicts.ts");
   const verdicts = openVerdicts(files, policy.digest, everyRelation);
   const violations = (request: LocatedRequest) => verdicts.judge(request, policy.judge.request);
   const done = () => verdicts.save();
@@ -43,7 +43,7 @@ export async function policyInHooks(
       done,
     };
   }
-  const { refusalsUnderPolicy } = await import("./policy-refusals.ts");
+  const { refusalsUnderPolicy } = await import("./refusals.ts");
   return {
     refusals: (requests, published) => refusalsUnderPolicy(violations, requests, published),
     breaksPolicy: undefined,

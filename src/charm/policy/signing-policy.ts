@@ -1,7 +1,7 @@
-import type { Model } from "../juju/index.ts";
-import type { SigningPolicy } from "../policy/policy.ts";
-import { signingPolicyText } from "./config.ts";
-import type { PolicyJudge } from "./policy-judge.ts";
+import type { Model } from "../../juju/index.ts";
+import type { SigningPolicy } from "../../policy/policy.ts";
+import { signingPolicyText } from "../config.ts";
+import type { PolicyJudge } from "./judge.ts";
 
 // Whether a signing policy is set, and if so the policy read from it. With the option unset
 // nothing here imports the policy code: a hook or action pays for it only when there is one.
@@ -40,7 +40,7 @@ export const charmFiles = (event: { name: string; charmDir: string }): CharmFile
 
 /**
  * The policy the config holds; never throws for a bad policy, which is `invalid`. With the
- * charm's files, the YAML read by an earlier dispatch is taken from there (policy-cache.ts).
+ * charm's files, the YAML read by an earlier dispatch is taken from there (document-cache.ts).
  */
 export function loadPolicy(model: Model, files?: CharmFiles): Promise<PolicyState> {
   const reading = signingPolicyText(model);
@@ -56,15 +56,15 @@ export function loadPolicy(model: Model, files?: CharmFiles): Promise<PolicyStat
 
 async function read(text: string, files: CharmFiles | undefined): Promise<PolicyState> {
   const [{ policyFromDocument }, { PolicyError }, { createJudge }, cache] = await Promise.all([
-    import("../policy/read-policy.ts"),
-    import("../policy/policy-error.ts"),
-    import("./policy-judge.ts"),
-    import("./policy-cache.ts"),
+    import("../../policy/read-policy.ts"),
+    import("../../policy/policy-error.ts"),
+    import("./judge.ts"),
+    import("./document-cache.ts"),
   ]);
   try {
     const cached =
       files === undefined || files.fresh ? undefined : cache.cachedDocument(files.dir, text);
-    const document = cached ?? (await import("../policy/policy-yaml.ts")).readPolicyYaml(text);
+    const document = cached ?? (await import("../../policy/policy-yaml.ts")).readPolicyYaml(text);
     const policy = policyFromDocument(document);
     if (files !== undefined && cached === undefined) {
       cache.rememberDocument(files.dir, text, document);
@@ -84,7 +84,7 @@ export async function policyBasis(model: Model): Promise<string> {
   const reading = signingPolicyText(model);
   if (!reading.ok) return "invalid option";
   if (reading.text === undefined) return "none";
-  return (await import("./policy-cache.ts")).digestOf(reading.text);
+  return (await import("./document-cache.ts")).digestOf(reading.text);
 }
 
 /** Why no certificate may be provided while the policy is invalid. */

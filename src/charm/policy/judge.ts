@@ -1,10 +1,10 @@
-import { evaluateAnswer, evaluateCertificate, evaluateRequest } from "../policy/evaluate.ts";
-import type { Requester, SigningPolicy, Violation } from "../policy/policy.ts";
-import { certificateFactsOf } from "../x509/certificate-facts.ts";
-import { readCsrFacts } from "../x509/csr-facts.ts";
-import { DerError } from "../x509/der.ts";
-import type { CertificateFacts } from "../x509/facts.ts";
-import type { LocatedRequest } from "./requests.ts";
+import { evaluateAnswer, evaluateCertificate, evaluateRequest } from "../../policy/evaluate.ts";
+import type { Requester, SigningPolicy, Violation } from "../../policy/policy.ts";
+import { certificateFactsOf } from "../../x509/certificate-facts.ts";
+import { readCsrFacts } from "../../x509/csr-facts.ts";
+import { DerError } from "../../x509/der.ts";
+import type { CertificateFacts } from "../../x509/facts.ts";
+import type { LocatedRequest } from "../requests.ts";
 
 // The signing policy applied to what the charm holds: requests as located in the databags and
 // certificates as DER. Loaded only when a policy is set.
