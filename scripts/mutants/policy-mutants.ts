@@ -308,7 +308,7 @@ export const POLICY_MUTANTS: readonly Mutant[] = [
   {
     id: "P33",
     file: "src/charm/policy/in-hooks.ts",
-    find: 'if (policy.policy.enforcement !== "reject") {',
+    find: "if (countsRequestsAgainstPolicy(policy)) {",
     replace: "if (false) {",
     defect: "refuse and warn publish request_errors as reject does",
     tests: [WIRING],

@@ -6,7 +6,7 @@ import { before, describe, it } from "node:test";
 import { csrFactory } from "../../bench/csrs.ts";
 import type { ActionRun, Simulator } from "../simulator/index.ts";
 import { makeCa, makeCsr, signCsr, type CaFixture } from "../x509/fixtures.ts";
-import { LEADER, OPERATOR, base64, deployModel } from "./harness.ts";
+import { LEADER, OPERATOR, base64, deployModel, putCsrs } from "./harness.ts";
 
 interface Detailed {
   relation_id: number;
@@ -33,19 +33,6 @@ function silentRequirer(): string {
     "name: silent\nrequires:\n  certificates:\n    interface: tls-certificates\n",
   );
   return dir;
-}
-
-function putCsrs(sim: Simulator, relationId: number, unit: string, csrs: readonly string[]) {
-  sim.setRelationData(
-    relationId,
-    unit,
-    {
-      certificate_signing_requests: JSON.stringify(
-        csrs.map((csr) => ({ certificate_signing_request: csr.trim(), ca: false })),
-      ),
-    },
-    { notify: true },
-  );
 }
 
 describe("the listings say what each CSR asks for", () => {

@@ -5,6 +5,7 @@ import { leaderStatus } from "../leader-status.ts";
 import { answeredCsrs, readPublished } from "../provided.ts";
 import type { RelationState } from "../relation-state.ts";
 import { readRelationRequests } from "../requests.ts";
+import { countsRequestsAgainstPolicy } from "../policy/in-hooks.ts";
 import { loadPolicy, policyBasis, type PolicyState } from "../policy/signing-policy.ts";
 import { KeptSummary } from "../summary/kept-summary.ts";
 import type { RelationSummary } from "../summary/relation-summary.ts";
@@ -30,8 +31,9 @@ export type ActionReach =
 
 /**
  * After an action: keeps the summary of each relation it wrote, read whole as it now stands, and
- * shows the status as it stands (or, for a relation read in part, forgets its summary). Juju fires no hook for our own writes, so without this the
- * summary and the status would lag until the next hook of that relation. The other relations'
+ * shows the status as it stands (or, for a relation read in part, forgets its summary). Juju
+ * fires no hook for our own writes, so without this the summary and the status would lag until
+ * the next hook of that relation. The other relations'
  * summaries come from charm state (or, for one with none, from a read that keeps nothing); an
  * action that read every relation shows what it read. A summary that cannot be trusted is left
  * for the next hook to rebuild.
@@ -74,6 +76,6 @@ export async function refreshStatus(model: Model, log: Logger, reach: ActionReac
 
 /** As the hooks judge it (policy/in-hooks.ts), without the verdicts they keep. */
 function judgeForStatus(policy: PolicyState): BreaksPolicy | undefined {
-  if (policy.kind !== "valid" || policy.policy.enforcement === "reject") return undefined;
+  if (!countsRequestsAgainstPolicy(policy)) return undefined;
   return (request) => policy.judge.request(request).length > 0;
 }

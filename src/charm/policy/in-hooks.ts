@@ -16,6 +16,15 @@ export interface PolicyInHooks {
 const nothing = (): void => undefined;
 
 /**
+ * Whether the status counts the outstanding requests that break the policy: under warn and
+ * refuse they stay outstanding; under reject they are refused and counted as refusals.
+ */
+export const countsRequestsAgainstPolicy = (
+  policy: PolicyState,
+): policy is Extract<PolicyState, { kind: "valid" }> =>
+  policy.kind === "valid" && policy.policy.enforcement !== "reject";
+
+/**
  * With no policy or an invalid one, no request is judged. Otherwise each request is judged once
  * under the policy's text, and the verdict kept in the charm directory (verdicts.ts): a
  * hook of one relation judges only that relation's new requests. `everyRelation` says the hook
@@ -36,7 +45,7 @@ export async function policyInHooks(
   const verdicts = openVerdicts(files, policy.digest, everyRelation);
   const violations = (request: LocatedRequest) => verdicts.judge(request, policy.judge.request);
   const done = () => verdicts.save();
-  if (policy.policy.enforcement !== "reject") {
+  if (countsRequestsAgainstPolicy(policy)) {
     return {
       refusals: operatorRefusalsOnly,
       breaksPolicy: (request) => violations(request).length > 0,
